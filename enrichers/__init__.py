@@ -1,0 +1,1 @@
+"""Enrichment: remediation knowledge per failure class and vendor, inventory, fleet context."""

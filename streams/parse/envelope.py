@@ -1,0 +1,185 @@
+"""Split the transport framing (syslog header, journald, file logger) off a line.
+
+Recognised envelopes (the `format` value):
+  rfc5424        <PRI>1 2026-02-05T21:29:53.1Z host app procid msgid [sd] msg
+  rfc3164        <PRI>Feb  5 21:29:53 host prog[pid]: msg   (year, hostname, PRI all optional)
+  iso            2026-02-05T21:29:53+01:00 host prog[pid]: msg  (rsyslog RFC 3339, journalctl -o short-iso)
+  journald-json  {"MESSAGE": ..., "_HOSTNAME": ..., "__REALTIME_TIMESTAMP": ...}  (journalctl -o json)
+  meraki         <PRI>1 1675632593.123456789 host category msg
+  bare           anything else (charon stdout `09[IKE] ...`, FortiGate key=value, PAN-OS CSV): the whole
+                 line is the message; the dialect finds its own time and host in it.
+Never raises: whatever the input, an Envelope comes back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+
+from streams.parse.context import MONTHS, ParseContext
+
+
+@dataclass(slots=True)
+class Envelope:
+    msg: str
+    format: str
+    timestamp: float | None = None
+    host: str | None = None
+    program: str | None = None
+    pid: int | None = None
+    structured: str | None = None  # RFC 5424 structured data, as printed
+
+
+_PRI = r"(?:<\d{1,3}>)?"
+_RFC3164 = re.compile(
+    _PRI + r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(?P<day>\d{1,2})"
+    r"(?: (?P<year>\d{4}))? (?P<h>\d\d):(?P<m>\d\d):(?P<s>\d\d)(?P<frac>\.\d{1,9})?"
+    r"(?: ?(?P<zone>UTC|GMT|Z))?:? (?P<rest>.*)", re.S)
+_ISO = re.compile(
+    _PRI + r"(?P<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (?P<rest>.*)", re.S)
+_RFC5424 = re.compile(
+    _PRI + r"1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?P<rest>.*)", re.S)
+_TAG = re.compile(r"(?P<prog>[A-Za-z_][A-Za-z0-9_./-]{0,47})(?:\[(?P<pid>\d{1,10})\])?:$")
+_MERAKI = re.compile(_PRI + r"1 (?P<ts>\d{9,11}\.\d{1,9}) (?P<host>\S+) (?P<category>\S+) ?(?P<rest>.*)", re.S)
+_SD = re.compile(r'\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]')
+_ISO_FRAC = re.compile(r"[.,](\d{1,9})")
+
+
+def split_envelope(text: str, ctx: ParseContext) -> Envelope:
+    """Best-effort split; an unknown framing yields format 'bare' with the whole text as message."""
+    if not text:
+        return Envelope(msg="", format="bare")
+    first = text[0]
+    try:
+        if first == "{":
+            env = _journald_json(text, ctx)
+            if env is not None:
+                return env
+        if first == "<" or first.isdigit():
+            env = _rfc5424(text, ctx)
+            if env is not None:
+                return env
+            m = _ISO.match(text)
+            if m is not None:
+                return _tagged(m["rest"], "iso", _iso_ts(m["ts"], ctx))
+        m = _RFC3164.match(text)
+        if m is not None:
+            env = _tagged(m["rest"], "rfc3164", None)
+            # Year inference is per host, so stamp once the host is known.
+            env.timestamp = ctx.stamp(
+                env.host, MONTHS[m["mon"]], int(m["day"]), int(m["h"]), int(m["m"]),
+                int(m["s"]) + (float(m["frac"]) if m["frac"] else 0.0),
+                int(m["year"]) if m["year"] else None,
+            )
+            return env
+    except (ValueError, IndexError, OverflowError, orjson.JSONDecodeError):
+        pass
+    return Envelope(msg=text, format="bare")
+
+
+def _tagged(rest: str, fmt: str, ts: float | None) -> Envelope:
+    """`host prog[pid]: msg`, `prog[pid]: msg`, `host msg` or `msg` after a header time."""
+    head, _, tail = rest.partition(" ")
+    if not head:
+        return Envelope(msg=rest.lstrip(), format=fmt, timestamp=ts)
+    tag = _TAG.match(head)
+    if tag is not None:  # no hostname: `charon[812]: ...`
+        return Envelope(msg=tail, format=fmt, timestamp=ts, program=tag["prog"],
+                        pid=int(tag["pid"]) if tag["pid"] else None)
+    if not _looks_like_host(head):
+        return Envelope(msg=rest, format=fmt, timestamp=ts)
+    head2, _, tail2 = tail.partition(" ")
+    tag = _TAG.match(head2)
+    if tag is not None:
+        return Envelope(msg=tail2, format=fmt, timestamp=ts, host=head, program=tag["prog"],
+                        pid=int(tag["pid"]) if tag["pid"] else None)
+    if head2 == ":":  # ASA: `asa01 : %ASA-...`
+        return Envelope(msg=tail2, format=fmt, timestamp=ts, host=head)
+    return Envelope(msg=tail, format=fmt, timestamp=ts, host=head)
+
+
+def _looks_like_host(token: str) -> bool:
+    """A hostname or address, not the start of a message (`%ASA-`, `09[IKE]`, `"conn"`, `date=`, `1,2026/`)."""
+    c = token[0]
+    if c in '%"*[(<{#|' or "=" in token or "," in token or token.endswith(":"):
+        return False
+    if "[" in token and token.endswith("]"):  # charon file logger thread: 09[IKE]
+        return False
+    return True
+
+
+def _rfc5424(text: str, ctx: ParseContext) -> Envelope | None:
+    mk = _MERAKI.match(text)
+    if mk is not None:  # Meraki: RFC 5424 version, then epoch.nanos instead of RFC 3339, no procid/msgid
+        return Envelope(msg=mk["rest"], format="meraki", timestamp=float(mk["ts"]), host=mk["host"],
+                        program=mk["category"])
+    m = _RFC5424.match(text)
+    if m is None:
+        return None
+    ts_text = m["ts"]
+    ts = None if ts_text == "-" else _iso_ts(ts_text, ctx)
+    rest = m["rest"]
+    structured = None
+    if rest.startswith("-"):
+        rest = rest[2:] if rest.startswith("- ") else rest[1:]
+    elif rest.startswith("["):
+        end = 0
+        for sd in _SD.finditer(rest):
+            if sd.start() != end:
+                break
+            end = sd.end()
+        structured, rest = rest[:end], rest[end:].lstrip(" ")
+    if rest.startswith("\ufeff"):
+        rest = rest[1:]
+    procid = m["procid"]
+    return Envelope(
+        msg=rest, format="rfc5424", timestamp=ts,
+        host=None if m["host"] == "-" else m["host"],
+        program=None if m["app"] == "-" else m["app"],
+        pid=int(procid) if procid.isdigit() else None,
+        structured=structured,
+    )
+
+
+def _iso_ts(text: str, ctx: ParseContext) -> float | None:
+    """RFC 3339 (or journalctl's +0100) to epoch; naive times are in the context zone."""
+    t = text.replace(",", ".")
+    frac = 0.0
+    fm = _ISO_FRAC.search(t)
+    if fm is not None:
+        frac = float("0." + fm.group(1))
+        t = t[: fm.start()] + t[fm.end():]
+    if t.endswith("Z"):
+        t = t[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(t)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ctx.tz)
+    return dt.timestamp() + frac
+
+
+def _journald_json(text: str, ctx: ParseContext) -> Envelope | None:
+    obj = orjson.loads(text)
+    if not isinstance(obj, dict) or "MESSAGE" not in obj:
+        return None
+    msg = obj["MESSAGE"]
+    if isinstance(msg, list):  # journald prints non-UTF-8 messages as byte arrays
+        msg = bytes(b for b in msg if isinstance(b, int) and 0 <= b < 256).decode("utf-8", "replace")
+    realtime = obj.get("__REALTIME_TIMESTAMP")
+    pid = obj.get("_PID") or obj.get("SYSLOG_PID")
+    return Envelope(
+        msg=str(msg), format="journald-json",
+        timestamp=int(realtime) / 1e6 if isinstance(realtime, str) and realtime.isdigit() else None,
+        host=_str_or_none(obj.get("_HOSTNAME")),
+        program=_str_or_none(obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")),
+        pid=int(pid) if isinstance(pid, str) and pid.isdigit() else None,
+    )
+
+
+def _str_or_none(v: object) -> str | None:
+    return v if isinstance(v, str) and v else None

@@ -1,0 +1,35 @@
+"""Which dialect speaks a line: by forced vendor, by program name, then by cheap body signatures."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from streams.parse.dialects import ALL_DIALECTS
+from streams.parse.envelope import Envelope
+from streams.parse.patterns import Dialect
+
+
+@cache
+def by_name() -> dict[str, Dialect]:
+    return {d.name: d for d in ALL_DIALECTS}
+
+
+@cache
+def _by_program() -> dict[str, Dialect]:
+    table: dict[str, Dialect] = {}
+    for d in ALL_DIALECTS:
+        for prog in d.programs:
+            table[prog.lower()] = d
+    return table
+
+
+def detect(env: Envelope) -> Dialect | None:
+    """The dialect for this envelope, or None for a vendor we do not know."""
+    if env.program:
+        d = _by_program().get(env.program.lower())
+        if d is not None:
+            return d
+    for d in ALL_DIALECTS:
+        if d.sniff(env):
+            return d
+    return None
