@@ -1,0 +1,142 @@
+"""The Faust app: topics, the episode table and thin agents. All the thinking is in streams.pipeline.
+
+Topology (docs/architecture.md draws it):
+  raw (key gateway) --diagnose--> diagnoses (key tunnel address pair) --sink--> Elasticsearch
+                          |                 \\--fleet--> fleet (1 partition) --incidents--> diagnoses
+                          \\--> deadletter (lines we could not parse, documents Elasticsearch refused)
+Settings come from the environment (streams.config) when this module is imported by the worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import faust
+import orjson
+from faust.web import Request, Response, View
+
+from streams.config import Settings
+from streams.metrics import METRICS, prometheus_text
+from streams.pipeline import Output, StreamPipeline
+
+log = logging.getLogger("tunnelsight.worker")
+
+settings = Settings.from_env()
+
+app = faust.App(
+    settings.app_id,
+    broker=f"kafka://{settings.kafka}",
+    store=settings.store,
+    datadir=settings.datadir,
+    web_port=settings.web_port,
+    web_host="127.0.0.1",
+    topic_partitions=settings.partitions,
+    topic_replication_factor=settings.replication,
+    producer_acks=-1,  # a diagnosis is durable before the offset of its lines commits
+    consumer_auto_offset_reset="earliest",
+    producer_max_request_size=4 * 1024 * 1024,
+    consumer_max_fetch_size=8 * 1024 * 1024,
+    table_cleanup_interval=60.0,
+    broker_commit_every=1000,
+    broker_commit_interval=1.0,
+)
+
+raw_topic = app.topic(settings.topics.raw, key_type=bytes, value_type=bytes, value_serializer="raw",
+                      key_serializer="raw", partitions=settings.partitions)
+diagnoses_topic = app.topic(settings.topics.diagnoses, key_type=bytes, value_type=bytes,
+                            value_serializer="raw", key_serializer="raw", partitions=settings.partitions)
+fleet_topic = app.topic(settings.topics.fleet, key_type=bytes, value_type=bytes, value_serializer="raw",
+                        key_serializer="raw", partitions=1)
+deadletter_topic = app.topic(settings.topics.deadletter, key_type=bytes, value_type=bytes,
+                             value_serializer="raw", key_serializer="raw", partitions=1)
+events_topic = app.topic(settings.topics.events, key_type=bytes, value_type=bytes, value_serializer="raw",
+                         key_serializer="raw", partitions=settings.partitions)
+
+# Per-SA episode state, co-partitioned with the raw topic (keys start with the gateway).
+episodes = app.Table("episodes", default=None, key_type=bytes, value_type=bytes, key_serializer="raw",
+                     value_serializer="raw", partitions=settings.partitions)
+
+pipeline = StreamPipeline(settings)
+
+
+async def _publish(out: Output) -> None:
+    """Diagnoses and dead letters first, confirmed by Kafka; only then the state that produced them."""
+    pending = [await diagnoses_topic.send(key=k, value=v) for k, v in out.diagnoses]
+    pending += [await deadletter_topic.send(key=k, value=v) for k, v in out.deadletters]
+    pending += [await events_topic.send(key=k, value=v) for k, v in out.events]
+    if pending:
+        await asyncio.gather(*pending)
+    for key, value in out.state_writes:
+        if value is None:
+            episodes.pop(key, None)
+        else:
+            episodes[key] = value
+
+
+@app.agent(raw_topic)
+async def diagnose(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    """Raw batches of one gateway's lines -> diagnoses. One Kafka record = hundreds of lines."""
+    async for event in stream.events():
+        partition = event.message.partition
+        out = pipeline.process_record(event.value, partition, event.message.offset, episodes)
+        await _publish(out)
+        yield None
+
+
+@app.timer(interval=max(1.0, settings.idle_flush_s / 2), on_leader=True)
+async def tick() -> None:
+    """Timers cannot write tables, so a tick record goes through each raw partition instead."""
+    value = orjson.dumps({"tick": time.time()})
+    for partition in range(settings.partitions):
+        await raw_topic.send(value=value, partition=partition)
+
+
+@app.agent(diagnoses_topic)
+async def fleet(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    """Both ends of a tunnel meet here (the topic is keyed by address pair); incidents fan in."""
+    async for event in stream.events():
+        for key, value in pipeline.join_ends(event.value):
+            await diagnoses_topic.send(key=key, value=value)
+        await fleet_topic.send(key=event.key, value=event.value)
+        yield None
+
+
+@app.agent(fleet_topic)
+async def incidents(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    """One partition sees the whole fleet's diagnoses: one peer failing from many gateways is one incident."""
+    async for value in stream:
+        for key, doc in pipeline.fleet_context(value):
+            await diagnoses_topic.send(key=key, value=doc)
+        yield None
+
+
+@app.agent(diagnoses_topic)
+async def sink(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    """Diagnoses -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
+    async for values in stream.take(settings.sink_batch, within=settings.sink_within_s):
+        for key, value in await pipeline.index(values):
+            await deadletter_topic.send(key=key, value=value)
+        yield None
+
+
+@app.on_partitions_revoked.connect
+async def _revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
+    pipeline.forget(p.partition for p in revoked if p.topic == settings.topics.raw)
+
+
+@app.task
+async def _startup() -> None:
+    await pipeline.start_sink()
+
+
+class Metrics(View):
+    async def get(self, request: Request) -> Response:
+        METRICS.set_gauge("episodes_open", pipeline.open_episodes())
+        return self.text(prometheus_text(METRICS))
+
+
+app.page("/metrics")(Metrics)

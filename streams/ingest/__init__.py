@@ -1,0 +1,1 @@
+"""Getting lines into the raw topic: a syslog receiver and a file replayer, both batching per gateway."""

@@ -1,0 +1,281 @@
+"""What a worker does with records, as plain code: the Faust agents in streams.app only move bytes.
+
+Per gateway (the raw topic's key) a `GatewayRun` holds a correlation engine and a parse context. The
+engine's state lives in the Faust table under `<gateway>\\x1f<SA key>`; writes are buffered during a
+record and applied only after the record's diagnoses are handed to Kafka, and a per-partition offset
+marker is written with them, so a worker that dies between the two never re-applies a record to state
+that already saw it (docs/architecture.md, "Guarantees").
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from schemas.events import Action, Event, iso
+from streams.batch import BadRecord, LineBatch, decode
+from streams.config import Settings
+from streams.correlate.engine import Config, Engine
+from streams.metrics import METRICS
+from streams.parse import ParseContext, parse_line
+from streams.parse.context import zone
+
+log = logging.getLogger(__name__)
+
+SEP = "\x1f"
+OFFSET_KEY = b"\x00offset|"  # + partition: last raw offset whose effects are in the table
+KV = tuple[bytes, bytes]
+
+
+@dataclass
+class Output:
+    diagnoses: list[KV] = field(default_factory=list)
+    deadletters: list[KV] = field(default_factory=list)
+    events: list[KV] = field(default_factory=list)
+    state_writes: list[tuple[bytes, bytes | None]] = field(default_factory=list)
+
+
+class BufferedStore(MutableMapping[str, bytes]):
+    """The engine's store for one gateway: reads what was loaded, buffers writes for the table."""
+
+    def __init__(self, initial: dict[str, bytes] | None = None) -> None:
+        self.data: dict[str, bytes] = initial or {}
+        self.pending: dict[str, bytes | None] = {}
+
+    def __getitem__(self, key: str) -> bytes:
+        return self.data[key]
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.data[key] = value
+        self.pending[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+        self.pending[key] = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def take_pending(self) -> dict[str, bytes | None]:
+        pending, self.pending = self.pending, {}
+        return pending
+
+
+@dataclass
+class GatewayRun:
+    gateway: str
+    partition: int
+    engine: Engine
+    store: BufferedStore
+    ctx: ParseContext
+    last_wall: float = 0.0
+    newest: float = 0.0  # newest event time seen
+    idle_closed: bool = False
+
+
+def diagnosis_key(doc: dict[str, Any]) -> bytes:
+    """Diagnoses are keyed by the tunnel's address pair (sorted), so both ends meet in one partition."""
+    vpn = doc.get("vpn", {})
+    a = vpn.get("local", {}).get("ip") or doc.get("observer", {}).get("hostname") or ""
+    b = vpn.get("remote", {}).get("ip") or ""
+    lo, hi = sorted((str(a), str(b)))
+    return f"{lo}|{hi}".encode()
+
+
+def encode_diagnoses(docs: Iterable[dict[str, Any]]) -> list[KV]:
+    return [(diagnosis_key(d), orjson.dumps(d)) for d in docs]
+
+
+class StreamPipeline:
+    def __init__(self, settings: Settings, engine_config: Config | None = None) -> None:
+        self.settings = settings
+        self.engine_config = engine_config or Config()
+        self.runs: dict[str, GatewayRun] = {}
+        self.applied: dict[int, int] = {}
+        self.loaded = False
+        self._es: Any = None
+
+    # -- state -----------------------------------------------------------------------------------
+    def load(self, table: Any) -> None:
+        """Rebuild every gateway's engine from the table once after (re)assignment: one pass."""
+        grouped: dict[str, dict[str, bytes]] = {}
+        for raw_key, value in table.items():
+            key = bytes(raw_key)
+            if key.startswith(OFFSET_KEY):
+                self.applied[int(key[len(OFFSET_KEY):])] = int(value)
+                continue
+            gateway, _, sa_key = key.decode("utf-8", "replace").partition(SEP)
+            grouped.setdefault(gateway, {})[sa_key] = bytes(value)
+        for gateway, states in grouped.items():
+            if gateway not in self.runs:
+                self.runs[gateway] = self._new_run(gateway, -1, states, {})
+        self.loaded = True
+        log.info("loaded state of %d gateways (%d SAs)", len(grouped), sum(map(len, grouped.values())))
+
+    def forget(self, partitions: Iterable[int]) -> None:
+        """After a rebalance: drop memory; the next record reloads what this worker now owns."""
+        self.runs.clear()
+        self.applied.clear()
+        self.loaded = False
+
+    def open_episodes(self) -> int:
+        return sum(len(r.store) for r in self.runs.values())
+
+    def _new_run(self, gateway: str, partition: int, states: dict[str, bytes], opts: dict[str, Any]) -> GatewayRun:
+        store = BufferedStore(states)
+        ctx = ParseContext(year=opts.get("year"), tz=zone(opts.get("tz")), vendor=opts.get("vendor"))
+        return GatewayRun(gateway, partition, Engine(self.engine_config, store), store, ctx)
+
+    # -- records ---------------------------------------------------------------------------------
+    def process_record(self, value: bytes, partition: int, offset: int, table: Any) -> Output:
+        if not self.loaded:
+            self.load(table)
+        out = Output()
+        if offset <= self.applied.get(partition, -1):
+            METRICS.inc("records_skipped_replayed")
+            return out  # its effects are already in the table (a crash between state write and commit)
+        try:
+            item = decode(value)
+        except BadRecord as exc:
+            out.deadletters.append(self._deadletter("raw", str(exc), value, partition, offset))
+        else:
+            if isinstance(item, float):
+                self._tick(item, partition, out)
+            elif item.opts.get("flush"):
+                self._flush(item.gateway, out)
+            else:
+                self._batch(item, partition, offset, out)
+        self.applied[partition] = offset
+        out.state_writes.append((OFFSET_KEY + str(partition).encode(), str(offset).encode()))
+        return out
+
+    def _run_for(self, batch: LineBatch, partition: int) -> GatewayRun:
+        run = self.runs.get(batch.gateway)
+        if run is None:
+            run = self.runs[batch.gateway] = self._new_run(batch.gateway, partition, {}, batch.opts)
+        elif batch.opts:  # a replay's options apply to its lines; the year-inference memory stays
+            run.ctx.year = batch.opts.get("year", run.ctx.year)
+            run.ctx.vendor = batch.opts.get("vendor", run.ctx.vendor)
+            if batch.opts.get("tz"):
+                run.ctx.tz = zone(batch.opts["tz"])
+        run.partition = partition
+        return run
+
+    def _batch(self, batch: LineBatch, partition: int, offset: int, out: Output) -> None:
+        run = self._run_for(batch, partition)
+        ctx = run.ctx
+        ctx.reference = batch.t0
+        events: list[Event] = []
+        errors = 0
+        for i, line in enumerate(batch.lines):
+            ev = parse_line(line, ctx, batch.received_at(i))
+            if ev.action is Action.PARSE_ERROR:
+                errors += 1
+                out.deadletters.append(self._deadletter(
+                    "parse", ev.error or "unparsable line", line, partition, offset, host=batch.gateway))
+                continue
+            if ev.action is Action.UNRECOGNIZED:
+                METRICS.inc("unrecognized_total")
+            if ev.timestamp is not None and ev.timestamp > run.newest:
+                run.newest = ev.timestamp
+            events.append(ev)
+        run.last_wall = time.time()
+        run.idle_closed = False
+        self._emit(run, run.engine.feed(events), out)
+        if self.settings.emit_events:
+            out.events.append((batch.gateway.encode(), orjson.dumps([e.to_doc() for e in events])))
+        METRICS.inc("records_total")
+        METRICS.inc("lines_total", len(batch.lines))
+        METRICS.inc("parse_errors_total", errors)
+
+    def _tick(self, now: float, partition: int, out: Output) -> None:
+        """A silent gateway's open episodes close once it has been quiet (wall clock) for a while."""
+        horizon = max(self.engine_config.quiet, self.engine_config.negotiation_timeout) + \
+            self.engine_config.lateness + 1.0
+        for run in self.runs.values():
+            if run.partition != partition or run.idle_closed:
+                continue
+            if now - run.last_wall >= self.settings.idle_flush_s:
+                self._emit(run, run.engine.advance(run.newest + horizon), out)
+                run.idle_closed = True
+
+    def _flush(self, gateway: str, out: Output) -> None:
+        """End of a replayed input for this gateway: the same as the end of `tunnelsight diagnose`."""
+        run = self.runs.get(gateway)
+        if run is not None:
+            self._emit(run, run.engine.flush(), out)
+
+    def _emit(self, run: GatewayRun, diagnoses: list[Any], out: Output) -> None:
+        if diagnoses:
+            out.diagnoses.extend(encode_diagnoses(d.to_doc() for d in diagnoses))
+            METRICS.inc("diagnoses_total", len(diagnoses))
+        prefix = run.gateway + SEP
+        for key, value in run.store.take_pending().items():
+            out.state_writes.append(((prefix + key).encode(), value))
+
+    def _deadletter(self, stage: str, reason: str, original: str | bytes, partition: int, offset: int,
+                    host: str | None = None) -> KV:
+        from schemas.indices import deadletter_doc
+
+        METRICS.inc("deadletters_total")
+        doc = deadletter_doc(stage, reason, original, timestamp=iso(time.time()) or "", hostname=host,
+                             topic=self.settings.topics.raw, partition=partition, offset=offset,
+                             error_type=stage)
+        return (host or "").encode(), orjson.dumps(doc)
+
+    # -- fleet level -----------------------------------------------------------------------------
+    def join_ends(self, value: bytes) -> list[KV]:
+        return []
+
+    def fleet_context(self, value: bytes) -> list[KV]:
+        return []
+
+    # -- sink ------------------------------------------------------------------------------------
+    async def start_sink(self) -> None:
+        from elasticsearch import AsyncElasticsearch, Elasticsearch
+
+        from schemas.templates import apply
+
+        kwargs: dict[str, Any] = {"api_key": self.settings.es_api_key} if self.settings.es_api_key else {}
+        sync = Elasticsearch(self.settings.es, **kwargs)
+        try:
+            apply(sync)
+        finally:
+            sync.close()
+        self._es = AsyncElasticsearch(self.settings.es, request_timeout=30, **kwargs)
+
+    async def index(self, values: list[bytes]) -> list[KV]:
+        """Bulk-index a batch of documents; returns dead letters for the ones Elasticsearch refused."""
+        from schemas import indices
+        from streams.sink import Action as BulkAction
+        from streams.sink import bulk
+
+        while self._es is None:  # the start-up task applies templates first
+            import asyncio
+
+            await asyncio.sleep(0.1)
+        actions: list[BulkAction] = []
+        dead: list[KV] = []
+        for value in values:
+            try:
+                doc = orjson.loads(value)
+                op = indices.incident_op(doc) if "incident" in doc.get("tunnelsight", {}) else \
+                    indices.diagnosis_op(doc)
+            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+                dead.append(self._deadletter("sink", f"not an indexable document: {exc}", value, -1, -1))
+                continue
+            actions.append(BulkAction(op.index, op.id, op.doc, op.upsert))
+        result = await bulk(self._es, actions)
+        METRICS.inc("indexed_total", result.indexed)
+        METRICS.inc("sink_retries_total", result.retries)
+        for action, reason in result.rejected:
+            dead.append(self._deadletter("sink", reason, orjson.dumps(action.doc), -1, -1))
+        return dead
