@@ -1,9 +1,9 @@
 """The Faust app: topics, the episode table and thin agents. All the thinking is in streams.pipeline.
 
 Topology (docs/architecture.md draws it):
-  raw (key gateway) --diagnose--> diagnoses (key tunnel address pair) --sink--> Elasticsearch
-                          |                 \\--fleet--> fleet (1 partition) --incidents--> diagnoses
-                          \\--> deadletter (lines we could not parse, documents Elasticsearch refused)
+  raw (key gateway) --diagnose--> diagnoses (key tunnel address pair) --fleet (joins both ends)-->
+      fleet (1 partition) --incidents (inventory, fleet context)--> index (key doc id) --sink--> Elasticsearch
+  and deadletter for lines we could not parse and documents Elasticsearch refused.
 Settings come from the environment (streams.config) when this module is imported by the worker.
 """
 
@@ -53,12 +53,20 @@ fleet_topic = app.topic(settings.topics.fleet, key_type=bytes, value_type=bytes,
                         key_serializer="raw", partitions=1)
 deadletter_topic = app.topic(settings.topics.deadletter, key_type=bytes, value_type=bytes,
                              value_serializer="raw", key_serializer="raw", partitions=1)
+index_topic = app.topic(settings.topics.index_ops, key_type=bytes, value_type=bytes, value_serializer="raw",
+                        key_serializer="raw", partitions=settings.partitions)
 events_topic = app.topic(settings.topics.events, key_type=bytes, value_type=bytes, value_serializer="raw",
                          key_serializer="raw", partitions=settings.partitions)
 
 # Per-SA episode state, co-partitioned with the raw topic (keys start with the gateway).
-episodes = app.Table("episodes", default=None, key_type=bytes, value_type=bytes, key_serializer="raw",
-                     value_serializer="raw", partitions=settings.partitions)
+# Faust derives a table's serializers from key_type/value_type: bytes -> raw, anything else -> json.
+episodes = app.Table("episodes", default=None, key_type=bytes, value_type=bytes, partitions=settings.partitions)
+
+# Failure diagnoses waiting for the other end of their tunnel, co-partitioned with the diagnoses topic.
+tunnel_ends = app.Table("tunnel-ends", default=None, key_type=str, partitions=settings.partitions)
+
+# Fleet context (incidents, tunnel health) of the single fleet partition.
+fleet_state = app.Table("fleet", default=None, key_type=str, value_type=bytes, partitions=1)
 
 pipeline = StreamPipeline(settings)
 
@@ -97,9 +105,9 @@ async def tick() -> None:
 
 @app.agent(diagnoses_topic)
 async def fleet(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-    """Both ends of a tunnel meet here (the topic is keyed by address pair); incidents fan in."""
+    """Both ends of a tunnel meet here (the topic is keyed by address pair); then all fan in."""
     async for event in stream.events():
-        for key, value in pipeline.join_ends(event.value):
+        for key, value in pipeline.join_ends(event.value, tunnel_ends):
             await diagnoses_topic.send(key=key, value=value)
         await fleet_topic.send(key=event.key, value=event.value)
         yield None
@@ -107,16 +115,26 @@ async def fleet(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
 
 @app.agent(fleet_topic)
 async def incidents(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-    """One partition sees the whole fleet's diagnoses: one peer failing from many gateways is one incident."""
+    """One partition sees the whole fleet: one peer failing from many gateways is one incident.
+
+    Inventory and fleet context enrich each diagnosis and derive tunnel state, incidents and
+    recoveries: all of it leaves as Elasticsearch operations, a diagnosis before any update of it.
+    """
     async for value in stream:
-        for key, doc in pipeline.fleet_context(value):
-            await diagnoses_topic.send(key=key, value=doc)
+        for key, op in pipeline.fleet_context(value, fleet_state):
+            await index_topic.send(key=key, value=op)
         yield None
 
 
-@app.agent(diagnoses_topic)
+@app.timer(interval=30.0, on_leader=True)
+async def resolve_incidents() -> None:
+    """Incidents gone quiet resolve on the wall clock too, when no diagnosis arrives to tell."""
+    await fleet_topic.send(key=b"tick", value=orjson.dumps({"tick": time.time()}))
+
+
+@app.agent(index_topic)
 async def sink(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-    """Diagnoses -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
+    """Operations -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
     async for values in stream.take(settings.sink_batch, within=settings.sink_within_s):
         for key, value in await pipeline.index(values):
             await deadletter_topic.send(key=key, value=value)
@@ -133,9 +151,27 @@ async def _startup() -> None:
     await pipeline.start_sink()
 
 
+def _consumer_lag() -> float:
+    """Records in the raw topic this worker owns but has not committed yet."""
+    consumer = app.consumer
+    lag = 0
+    for tp in consumer.assignment():
+        if tp.topic != settings.topics.raw:
+            continue
+        end = consumer.highwater(tp)
+        done = consumer._committed_offset.get(tp)  # noqa: SLF001 - Faust exposes no public getter
+        if end is not None:
+            lag += max(0, end - (done if done is not None else 0))
+    return float(lag)
+
+
 class Metrics(View):
     async def get(self, request: Request) -> Response:
         METRICS.set_gauge("episodes_open", pipeline.open_episodes())
+        try:
+            METRICS.set_gauge("consumer_lag", _consumer_lag())
+        except Exception:  # before the first assignment there is no consumer state
+            pass
         return self.text(prometheus_text(METRICS))
 
 

@@ -17,6 +17,13 @@ from streams import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "streams.commands.parse",
     "streams.commands.diagnose",
+    "streams.commands.simulate",
+    "streams.commands.ingest",
+    "streams.commands.worker",
+    "streams.commands.status",
+    "streams.commands.indices",
+    "streams.commands.report",
+    "streams.commands.kibana",
     "infra.cli",
 )
 

@@ -44,6 +44,10 @@ class Topics:
         return f"{self.prefix}-fleet"  # diagnoses fanned in for fleet-wide incidents (1 partition)
 
     @property
+    def index_ops(self) -> str:
+        return f"{self.prefix}-index"  # Elasticsearch operations for the sink, keyed by document id
+
+    @property
     def deadletter(self) -> str:
         return f"{self.prefix}-deadletter"  # lines and documents we could not handle, with the reason
 
@@ -54,6 +58,7 @@ class Settings:
     es: str = "http://127.0.0.1:9200"
     es_api_key: str | None = None
     topics: Topics = field(default_factory=Topics)
+    index_prefix: str = "tunnelsight"  # Elasticsearch index/alias/template names start with this
     partitions: int = 4
     replication: int = 1
     raw_retention_ms: int = 7 * 24 * 3600 * 1000
@@ -71,6 +76,7 @@ class Settings:
     sink_within_s: float = 1.0
     idle_flush_s: float = 10.0  # wall-clock seconds without lines before a gateway's episodes are closed
     emit_events: bool = False  # also publish parsed event batches (costly; for debugging/other consumers)
+    inventory: str | None = None  # YAML/CSV inventory file for enrichment
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +85,7 @@ class Settings:
             es=_env("TUNNELSIGHT_ES", "http://127.0.0.1:9200"),
             es_api_key=os.environ.get("TUNNELSIGHT_ES_API_KEY") or None,
             topics=Topics(prefix=_env("TUNNELSIGHT_TOPIC_PREFIX", "tunnelsight")),
+            index_prefix=_env("TUNNELSIGHT_INDEX_PREFIX", "tunnelsight"),
             partitions=_int("TUNNELSIGHT_PARTITIONS", 4),
             replication=_int("TUNNELSIGHT_REPLICATION", 1),
             app_id=_env("TUNNELSIGHT_APP_ID", "tunnelsight"),
@@ -92,4 +99,5 @@ class Settings:
             sink_within_s=_float("TUNNELSIGHT_SINK_WITHIN_S", 1.0),
             idle_flush_s=_float("TUNNELSIGHT_IDLE_FLUSH_S", 10.0),
             emit_events=_env("TUNNELSIGHT_EMIT_EVENTS", "0") == "1",
+            inventory=os.environ.get("TUNNELSIGHT_INVENTORY") or None,
         )

@@ -102,6 +102,12 @@ class StreamPipeline:
         self.applied: dict[int, int] = {}
         self.loaded = False
         self._es: Any = None
+        from enrichers.inventory import Inventory
+        from schemas.indices import Indices
+
+        self.indices = Indices(prefix=settings.index_prefix)
+        self.inventory = Inventory.load(settings.inventory)
+        self._fleet: Any = None
 
     # -- state -----------------------------------------------------------------------------------
     def load(self, table: Any) -> None:
@@ -232,11 +238,33 @@ class StreamPipeline:
         return (host or "").encode(), orjson.dumps(doc)
 
     # -- fleet level -----------------------------------------------------------------------------
-    def join_ends(self, value: bytes) -> list[KV]:
-        return []
+    def join_ends(self, value: bytes, pending: MutableMapping[str, Any]) -> list[KV]:
+        """Both ends of a tunnel: `pending` is the table of diagnoses waiting for their other end."""
+        from streams.correlate.tunnel import TunnelJoin
 
-    def fleet_context(self, value: bytes) -> list[KV]:
-        return []
+        try:
+            doc = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return []
+        return encode_diagnoses(TunnelJoin(store=pending).add(doc))
+
+    def fleet_context(self, value: bytes, table: MutableMapping[str, bytes]) -> list[KV]:
+        """Enrich one diagnosis and derive the fleet's view; returns encoded index operations."""
+        from enrichers.fleet import FleetContext
+        from schemas.indices import incident_op
+
+        if self._fleet is None or self._fleet.store is not table:
+            self._fleet = FleetContext(store=table)
+        try:
+            doc = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return [self._deadletter("fleet", "diagnosis is not JSON", value, -1, -1)]
+        if "tick" in doc:
+            ops = [incident_op(d, self.indices) for d in self._fleet.tick(float(doc["tick"]))]
+        else:
+            ops = self._fleet.observe(self.inventory.enrich(doc)).ops(self.indices)
+        return [(op.id.encode(), orjson.dumps({"index": op.index, "id": op.id, "doc": op.doc,
+                                               "upsert": op.upsert})) for op in ops]
 
     # -- sink ------------------------------------------------------------------------------------
     async def start_sink(self) -> None:
@@ -245,11 +273,16 @@ class StreamPipeline:
         from schemas.templates import apply
 
         kwargs: dict[str, Any] = {"api_key": self.settings.es_api_key} if self.settings.es_api_key else {}
-        sync = Elasticsearch(self.settings.es, **kwargs)
-        try:
-            apply(sync)
-        finally:
-            sync.close()
+        import asyncio
+
+        def apply_templates() -> None:
+            sync = Elasticsearch(self.settings.es, **kwargs)
+            try:
+                apply(sync, self.indices)
+            finally:
+                sync.close()
+
+        await asyncio.to_thread(apply_templates)  # blocking client: keep the event loop free
         self._es = AsyncElasticsearch(self.settings.es, request_timeout=30, **kwargs)
 
     async def index(self, values: list[bytes]) -> list[KV]:
@@ -266,13 +299,13 @@ class StreamPipeline:
         dead: list[KV] = []
         for value in values:
             try:
-                doc = orjson.loads(value)
-                op = indices.incident_op(doc) if "incident" in doc.get("tunnelsight", {}) else \
-                    indices.diagnosis_op(doc)
-            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+                op = orjson.loads(value)
+                if "index" not in op:  # a whole document: route it by its dataset
+                    routed = indices.route(op, self.indices)
+                    op = {"index": routed.index, "id": routed.id, "doc": routed.doc, "upsert": routed.upsert}
+                actions.append(BulkAction(op["index"], op["id"], op["doc"], bool(op.get("upsert"))))
+            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, AttributeError) as exc:
                 dead.append(self._deadletter("sink", f"not an indexable document: {exc}", value, -1, -1))
-                continue
-            actions.append(BulkAction(op.index, op.id, op.doc, op.upsert))
         result = await bulk(self._es, actions)
         METRICS.inc("indexed_total", result.indexed)
         METRICS.inc("sink_retries_total", result.retries)

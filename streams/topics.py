@@ -27,6 +27,8 @@ def topic_specs(s: Settings) -> list[NewTopic]:
         # Diagnoses are keyed by tunnel; compaction would keep only the newest per key, so delete.
         NewTopic(t.diagnoses, s.partitions, s.replication,
                  topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
+        NewTopic(t.index_ops, s.partitions, s.replication,
+                 topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
         NewTopic(t.fleet, 1, s.replication, topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
         NewTopic(t.deadletter, 1, s.replication,
                  topic_configs={**delete, "retention.ms": str(s.deadletter_retention_ms)}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from typing import Any
 
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from streams.topics import ensure_topics
 
     ensure_topics(settings)
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)  # one INFO line per request otherwise
     worker = Worker(app, loglevel=args.loglevel, quiet=True)
     worker.execute_from_commandline()
     return 0

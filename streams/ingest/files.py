@@ -46,20 +46,27 @@ def follow_lines(name: str, poll_s: float = 0.2, stop: Callable[[], bool] = lamb
 
 def replay(paths: list[str], emit: Callable[[LineBatch], None], *, rate: float | None = None,
            follow: bool = False, opts: dict[str, Any] | None = None, batch_lines: int = 500,
-           batch_bytes: int = 64 * 1024, progress: bool | None = None) -> ReplayStats:
-    """Read the files in order and hand batches to `emit`; returns what was sent."""
+           batch_bytes: int = 64 * 1024, progress: bool | None = None, flush_at_end: bool = True) -> ReplayStats:
+    """Read the files in order and hand batches to `emit`; returns what was sent.
+
+    With `flush_at_end`, each gateway's last batch is followed by an empty batch marked `flush`: the
+    worker then closes that gateway's episodes as `tunnelsight diagnose` does at the end of a file.
+    """
     show = sys.stderr.isatty() if progress is None else progress
     batcher = Batcher(max_lines=batch_lines, max_bytes=batch_bytes, linger_s=0.005, opts=opts)
     stats = ReplayStats()
     start = time.monotonic()
     last_shown = start
+    gateways: dict[str, None] = {}
     for name in paths:
         gateway_of = GatewayOf(fallback=Path(name).name.split(".")[0] if name != "-" else "stdin")
         source = follow_lines(name) if follow else read_lines(name)
         for raw in source:
             line = raw.decode("utf-8", "backslashreplace").rstrip("\r\n")
             now = time.time()
-            done = batcher.add(gateway_of(line), line, now)
+            gateway = gateway_of(line)
+            gateways[gateway] = None
+            done = batcher.add(gateway, line, now)
             stats.lines += 1
             if done is not None:
                 emit(done)
@@ -81,6 +88,10 @@ def replay(paths: list[str], emit: Callable[[LineBatch], None], *, rate: float |
                     stats.batches += 1
         for b in batcher.drain():
             emit(b)
+            stats.batches += 1
+    if flush_at_end and not follow:
+        for gateway in gateways:
+            emit(LineBatch(gateway=gateway, opts={**(opts or {}), "flush": True}))
             stats.batches += 1
     stats.seconds = time.monotonic() - start
     if show:

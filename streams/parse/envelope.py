@@ -31,6 +31,8 @@ class Envelope:
     program: str | None = None
     pid: int | None = None
     structured: str | None = None  # RFC 5424 structured data, as printed
+    msgid: str | None = None  # RFC 5424 MSGID (Junos puts its tag here: KMD_VPN_DOWN_ALARM_USER)
+    ctx: ParseContext | None = None  # the input's context, for dialects that read a zone-less device clock
 
 
 _PRI = r"(?:<\d{1,3}>)?"
@@ -82,6 +84,8 @@ def split_envelope(text: str, ctx: ParseContext) -> Envelope:
 
 def _tagged(rest: str, fmt: str, ts: float | None) -> Envelope:
     """`host prog[pid]: msg`, `prog[pid]: msg`, `host msg` or `msg` after a header time."""
+    if rest.startswith(" "):  # Junos `show log` and some relays pad the time with two spaces
+        rest = rest.lstrip(" ")
     head, _, tail = rest.partition(" ")
     if not head:
         return Envelope(msg=rest.lstrip(), format=fmt, timestamp=ts)
@@ -106,9 +110,8 @@ def _looks_like_host(token: str) -> bool:
     c = token[0]
     if c in '%"*[(<{#|' or "=" in token or "," in token or token.endswith(":"):
         return False
-    if "[" in token and token.endswith("]"):  # charon file logger thread: 09[IKE]
-        return False
-    return True
+    # charon file logger thread `09[IKE]`; Cisco debug `ISAKMP:(0):atts` (no host name holds a parenthesis)
+    return not ("[" in token and token.endswith("]")) and "(" not in token
 
 
 def _rfc5424(text: str, ctx: ParseContext) -> Envelope | None:
@@ -141,6 +144,7 @@ def _rfc5424(text: str, ctx: ParseContext) -> Envelope | None:
         program=None if m["app"] == "-" else m["app"],
         pid=int(procid) if procid.isdigit() else None,
         structured=structured,
+        msgid=None if m["msgid"] == "-" else m["msgid"],
     )
 
 

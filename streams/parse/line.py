@@ -35,6 +35,7 @@ def parse_line(line: str | bytes, ctx: ParseContext, received: float | None = No
         return _error(text[:EXCERPT].encode("unicode_escape").decode("ascii"),
                       "binary data, not a log line", received)
     env = split_envelope(text, ctx)
+    env.ctx = ctx
     dialect = by_name().get(ctx.vendor) if ctx.vendor else detect(env)
     ev = Event(raw=text, action=Action.UNRECOGNIZED, vendor=dialect.vendor if dialect else "unknown",
                timestamp=env.timestamp, received=received, envelope=env.format, host=env.host,
@@ -72,6 +73,8 @@ def _mostly_binary(text: str) -> bool:
     if not text:
         return False
     sample = text[:512]
+    if sample.isprintable() and "\ufffd" not in sample:  # the common case, without a per-character loop
+        return False
     bad = sum(1 for ch in sample if ord(ch) in _CONTROL or ch == "\ufffd")
     return bad * 10 > len(sample)
 

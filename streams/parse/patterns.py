@@ -54,8 +54,10 @@ def apply_fields(ev: Event, values: Mapping[str, Any]) -> None:
                 value = int(value)
             except (TypeError, ValueError):
                 continue
-        elif name == "notify":
-            value = normalise_notify(str(value))
+        elif name == "notify":  # racoon, RouterOS and PAN-OS print INVALID-ID-INFORMATION
+            value = normalise_notify(str(value).replace("-", "_"))
+        elif name == "role":  # the contract says initiator | responder; vendors print Initiator
+            value = str(value).lower()
         setattr(ev, name, value)
 
 
