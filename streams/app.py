@@ -132,13 +132,38 @@ async def resolve_incidents() -> None:
     await fleet_topic.send(key=b"tick", value=orjson.dumps({"tick": time.time()}))
 
 
+# The sink batches by hand: events are not acked (so their offsets are not committed) until the bulk
+# request that carries them has succeeded. (stream.take() stalled after rebalances here: docs/infra.md.)
+_sink_buffer: list[faust.types.EventT] = []
+_sink_lock = asyncio.Lock()
+
+
+async def _flush_sink() -> None:
+    async with _sink_lock:
+        events = list(_sink_buffer)
+        _sink_buffer.clear()
+        if not events:
+            return
+        for key, value in await pipeline.index([e.value for e in events]):
+            await deadletter_topic.send(key=key, value=value)
+        for e in events:
+            e.ack()
+
+
 @app.agent(index_topic)
 async def sink(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     """Operations -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
-    async for values in stream.take(settings.sink_batch, within=settings.sink_within_s):
-        for key, value in await pipeline.index(values):
-            await deadletter_topic.send(key=key, value=value)
+    async for event in stream.noack().events():
+        _sink_buffer.append(event)
+        if len(_sink_buffer) >= settings.sink_batch:
+            await _flush_sink()
         yield None
+
+
+@app.timer(interval=settings.sink_within_s)
+async def sink_linger() -> None:
+    """A partial batch waits at most `sink_within_s` before it is indexed."""
+    await _flush_sink()
 
 
 @app.on_partitions_revoked.connect

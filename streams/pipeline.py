@@ -182,11 +182,14 @@ class StreamPipeline:
         events: list[Event] = []
         errors = 0
         for i, line in enumerate(batch.lines):
-            ev = parse_line(line, ctx, batch.received_at(i))
+            # Offline parsing reads bytes and refuses NUL bytes; the stream carries text: the same rule here.
+            ev = parse_line(line.encode("utf-8", "backslashreplace") if "\x00" in line else line, ctx,
+                            batch.received_at(i))
             if ev.action is Action.PARSE_ERROR:
                 errors += 1
+                original = line if len(line) <= ctx.max_line else ev.raw  # an over-long line: its excerpt
                 out.deadletters.append(self._deadletter(
-                    "parse", ev.error or "unparsable line", line, partition, offset, host=batch.gateway))
+                    "parse", ev.error or "unparsable line", original, partition, offset, host=batch.gateway))
                 continue
             if ev.action is Action.UNRECOGNIZED:
                 METRICS.inc("unrecognized_total")
@@ -268,22 +271,36 @@ class StreamPipeline:
 
     # -- sink ------------------------------------------------------------------------------------
     async def start_sink(self) -> None:
-        from elasticsearch import AsyncElasticsearch, Elasticsearch
-
-        from schemas.templates import apply
-
-        kwargs: dict[str, Any] = {"api_key": self.settings.es_api_key} if self.settings.es_api_key else {}
+        """Templates first (retried with backoff while Elasticsearch is unreachable), then the bulk client."""
         import asyncio
 
+        from elastic_transport import ConnectionError as EsConnectionError
+        from elastic_transport import ConnectionTimeout
+
+        from schemas.templates import apply
+        from streams.es_client import EsConfig, async_client, sync_client
+
+        cfg = EsConfig.from_env(url=self.settings.es)
+        log.info("elasticsearch: %s", cfg.describe())  # describe() never shows a secret
+
         def apply_templates() -> None:
-            sync = Elasticsearch(self.settings.es, **kwargs)
+            sync = sync_client(cfg)
             try:
                 apply(sync, self.indices)
             finally:
                 sync.close()
 
-        await asyncio.to_thread(apply_templates)  # blocking client: keep the event loop free
-        self._es = AsyncElasticsearch(self.settings.es, request_timeout=30, **kwargs)
+        delay = 1.0
+        while True:
+            try:
+                await asyncio.to_thread(apply_templates)  # blocking client: keep the event loop free
+                break
+            except (EsConnectionError, ConnectionTimeout) as exc:
+                log.warning("elasticsearch %s unreachable (%s); applying templates again in %.0fs",
+                            cfg.describe(), type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+        self._es = async_client(cfg)
 
     async def index(self, values: list[bytes]) -> list[KV]:
         """Bulk-index a batch of documents; returns dead letters for the ones Elasticsearch refused."""
