@@ -9,6 +9,7 @@ Figures are measured, never asserted; `--tiny` (used by `make test`) only checks
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -36,10 +37,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     mem_kib = 0
-    try:
+    with contextlib.suppress(OSError, ValueError, IndexError):
         mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 1024 / 1024, 1),
             "python": platform.python_version(), "platform": platform.platform(), "commit": commit}

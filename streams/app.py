@@ -10,6 +10,7 @@ Settings come from the environment (streams.config) when this module is imported
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -134,7 +135,7 @@ async def resolve_incidents() -> None:
 
 # The sink batches by hand: events are not acked (so their offsets are not committed) until the bulk
 # request that carries them has succeeded. (stream.take() stalled after rebalances here: docs/infra.md.)
-_sink_buffer: list[faust.types.EventT] = []
+_sink_buffer: list[faust.types.EventT[bytes]] = []
 _sink_lock = asyncio.Lock()
 
 
@@ -153,7 +154,7 @@ async def _flush_sink() -> None:
 @app.agent(index_topic)
 async def sink(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     """Operations -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
-    async for event in stream.noack().events():
+    async for event in stream.noack().events():  # type: ignore[attr-defined]
         _sink_buffer.append(event)
         if len(_sink_buffer) >= settings.sink_batch:
             await _flush_sink()
@@ -166,7 +167,7 @@ async def sink_linger() -> None:
     await _flush_sink()
 
 
-@app.on_partitions_revoked.connect
+@app.on_partitions_revoked.connect  # type: ignore[arg-type]
 async def _revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
     pipeline.forget(p.partition for p in revoked if p.topic == settings.topics.raw)
 
@@ -184,7 +185,7 @@ def _consumer_lag() -> float:
         if tp.topic != settings.topics.raw:
             continue
         end = consumer.highwater(tp)
-        done = consumer._committed_offset.get(tp)  # noqa: SLF001 - Faust exposes no public getter
+        done = consumer._committed_offset.get(tp)  # type: ignore[attr-defined]  # no public getter
         if end is not None:
             lag += max(0, end - (done if done is not None else 0))
     return float(lag)
@@ -193,10 +194,8 @@ def _consumer_lag() -> float:
 class Metrics(View):
     async def get(self, request: Request) -> Response:
         METRICS.set_gauge("episodes_open", pipeline.open_episodes())
-        try:
+        with contextlib.suppress(Exception):  # before the first assignment there is no consumer state
             METRICS.set_gauge("consumer_lag", _consumer_lag())
-        except Exception:  # before the first assignment there is no consumer state
-            pass
         return self.text(prometheus_text(METRICS))
 
 

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from elasticsearch import Elasticsearch
 
 from streams.cli import build_parser
