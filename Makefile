@@ -1,10 +1,13 @@
 # tunnelsight: `make demo` and `make test` do all the set-up on a fresh machine.
+# Servers (Kafka, Elasticsearch) come from Maven Central into .cache/ (TUNNELSIGHT_CACHE); see docs/infra.md.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+INFRA := $(BIN)/python -m infra
+PYTEST_ARGS ?=
 
-.PHONY: venv lint test unit golden demo bench clean
+.PHONY: venv lint test unit golden demo bench clean fetch infra-up infra-down infra-status
 
 venv: $(STAMP)
 
@@ -13,6 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Download Kafka and Elasticsearch once (Maven); later runs find them in the cache and work offline.
+fetch: venv
+	$(INFRA) fetch all
 
 lint: venv
 	$(BIN)/ruff check streams schemas enrichers infra tests
@@ -25,8 +32,28 @@ golden: venv
 	TUNNELSIGHT_REGEN=1 $(BIN)/pytest -q tests/golden
 	git status --short tests/golden
 
-test: venv
-	$(BIN)/pytest -q
+# Everything, against real servers the test session starts on free ports (or TUNNELSIGHT_KAFKA/_ES).
+# pytest's exit status 5 (no tests collected) fails the run like any other non-zero status.
+test: venv fetch
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Smoke path on real servers; KEEP=1 leaves them running (make infra-down stops them).
+demo: venv fetch
+	$(BIN)/tunnelsight demo $(if $(filter 1,$(KEEP)),--keep)
+
+# Developer servers left running (state in .cache/run/); `make infra-status` prints the export lines.
+infra-up: venv fetch
+	$(INFRA) start all
+
+infra-down: venv
+	$(INFRA) stop all
+
+infra-status: venv
+	-$(INFRA) status all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks on this machine (starts its own servers unless TUNNELSIGHT_KAFKA/_ES): bench/results/*.json.
+bench: venv fetch
+	$(BIN)/python -m bench.run

@@ -20,6 +20,7 @@ import faust
 import orjson
 from faust.web import Request, Response, View
 
+from streams import faust_fixes
 from streams.config import Settings
 from streams.metrics import METRICS, prometheus_text
 from streams.pipeline import Output, StreamPipeline
@@ -27,6 +28,7 @@ from streams.pipeline import Output, StreamPipeline
 log = logging.getLogger("tunnelsight.worker")
 
 settings = Settings.from_env()
+faust_fixes.apply()  # close faust-streaming's seek race before the worker starts (docs/infra.md)
 
 app = faust.App(
     settings.app_id,

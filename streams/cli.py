@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "streams.commands.report",
     "streams.commands.kibana",
     "infra.cli",
+    "streams.commands.demo",
 )
 
 
