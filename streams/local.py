@@ -55,7 +55,7 @@ class LocalWorker:
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"],
+                [sys.executable, "-m", "streams.cli", "worker", "--loglevel", self.env.get("TUNNELSIGHT_LOGLEVEL", "info")],
                 env=self.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def alive(self) -> bool:

@@ -128,6 +128,7 @@ class StreamPipeline:
 
     def forget(self, partitions: Iterable[int]) -> None:
         """After a rebalance: drop memory; the next record reloads what this worker now owns."""
+        log.info("partitions revoked: dropping %d gateways from memory", len(self.runs))
         self.runs.clear()
         self.applied.clear()
         self.loaded = False
