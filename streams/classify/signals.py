@@ -93,6 +93,12 @@ def unanswered_retransmits(signals: dict[str, list[float]]) -> bool:
 # Signals that end an attempt without meaning failure by themselves (start the quiet period).
 END_SIGNALS: frozenset[str] = frozenset({Sig.DELETED, Sig.MM_NO_STATE})
 
+# Facts about a CHILD_SA negotiation: an IKE SA coming up does not end an episode that shows them.
+CHILD_SIGNALS: frozenset[str] = frozenset({
+    Sig.PEER_TS_REFUSED, Sig.TS_UNACCEPTABLE, Sig.CHILD_CONFIG_NOT_FOUND, Sig.CHILD_PROPOSAL_MISMATCH,
+    Sig.TS_CHANGED_NAT, Sig.HOST_SELECTORS, Sig.CHILD_SA_FAILED, Sig.KERNEL_ENOSYS, Sig.SAD_INSTALL_FAILED,
+})
+
 # Which evidence line to keep when an episode's evidence slots are full: higher wins.
 _CONTEXT = frozenset({Sig.ANSWER, Sig.PROPOSALS_RECEIVED, Sig.PROPOSALS_CONFIGURED, Sig.AUTH_WITH_PSK, Sig.DPD_SENT, Sig.DELETED,
                       Sig.RETRANSMIT, Sig.KERNEL_ERROR})
@@ -179,8 +185,8 @@ def notify_signal(notify: str, inbound: bool, stage: str | None) -> str | None:
     AUTHENTICATION_FAILED an initiator sends in INFORMATIONAL after `IDr payload missing` is its
     own abort, not evidence about authentication.
     """
-    if notify not in ERROR_NOTIFIES:
-        return None
+    if notify not in ERROR_NOTIFIES or notify == "TEMPORARY_FAILURE":
+        return None  # status notifies; TEMPORARY_FAILURE means "retry later" (a rekey collision)
     if notify == "NO_PROPOSAL_CHOSEN":
         return Sig.IKE_PROPOSAL_MISMATCH if stage in (STAGE_INIT, None) else Sig.CHILD_PROPOSAL_MISMATCH
     if notify == "TS_UNACCEPTABLE":
@@ -245,8 +251,10 @@ def proposal_stage(ev: Event, stage: str | None) -> str:
     text = ev.proposals or ev.detail or ""
     if text.startswith(("IKE", "ike")):
         return STAGE_INIT
-    if text.startswith(("ESP", "AH", "esp", "ah", "child", "phase2")):
-        return STAGE_CHILD
+    if text.startswith(("ESP", "AH", "esp", "ah", "child", "phase2")) or "ESP:" in text or "AH:" in text:
+        return STAGE_CHILD  # pluto: "no local proposal matches remote proposals 1:ESP:ENCR=..."
+    if "IKE:" in text:
+        return STAGE_INIT
     return stage or STAGE_INIT
 
 

@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
     p.add_argument("--since", metavar="TIME",
                    help="only diagnoses ending at or after TIME (ISO 8601; naive times are in --tz)")
     p.add_argument("--quiet-period", type=float, default=_DEFAULTS.quiet, metavar="S",
-                   help="seconds of silence after an explicit failure that close its episode (default 30)")
+                   help="seconds of silence after an explicit failure that close its episode (default 90)")
     p.add_argument("--timeout", type=float, default=_DEFAULTS.negotiation_timeout, metavar="S",
                    help="seconds without an outcome after which a negotiation closes (default 120)")
     p.add_argument("--lateness", type=float, default=_DEFAULTS.lateness, metavar="S",
@@ -107,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
 
         render(docs, engine.stats, sys.stdout)
     out.flush()
+    late = engine.stats.get("too_late", 0)
+    if late:  # not an error, but a silent drop would hide failures from someone who cat'ed logs together
+        print(f"tunnelsight: {late} line{'s' if late != 1 else ''} came more than {config.lateness:g} s after "
+              "newer lines of the same gateway and were skipped (unsorted input? raise --lateness)",
+              file=sys.stderr)
     if args.stats:
         print_stats(engine, sys.stderr)
     return 0

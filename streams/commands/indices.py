@@ -23,10 +23,9 @@ def add_es_options(p: argparse.ArgumentParser) -> None:
 
 
 def es_client(url: str) -> Any:
-    from elasticsearch import Elasticsearch
+    from streams.es_client import EsConfig, sync_client  # credentials and TLS from the environment
 
-    api_key = os.environ.get("TUNNELSIGHT_ES_API_KEY") or None
-    return Elasticsearch(url, api_key=api_key, request_timeout=30)
+    return sync_client(EsConfig.from_env(url=url))
 
 
 def register(sub: Any) -> None:
@@ -50,17 +49,19 @@ def register(sub: Any) -> None:
 def run_apply(args: argparse.Namespace) -> int:
     from schemas.indices import Indices
     from schemas.templates import apply
+    from streams.es_client import redact
 
     try:
         for line in apply(es_client(args.es), Indices(args.prefix), replicas=args.replicas):
             print(line)
     except Exception as exc:  # the client's errors have no common base worth importing here
-        return fail(f"cannot apply the templates at {args.es}: {exc}")
+        return fail(f"cannot apply the templates at {redact(args.es)}: {exc}")
     return 0
 
 
 def run_retention(args: argparse.Namespace) -> int:
     from schemas.indices import Indices, enforce_retention
+    from streams.es_client import redact
 
     try:
         doomed = enforce_retention(es_client(args.es), args.months, indices=Indices(args.prefix),
@@ -68,7 +69,7 @@ def run_retention(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     except Exception as exc:
-        return fail(f"retention failed at {args.es}: {exc}")
+        return fail(f"retention failed at {redact(args.es)}: {exc}")
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{verb} {len(doomed)} indices" + "".join(f"\n  {n}" for n in doomed))
     return 0

@@ -43,25 +43,41 @@ def register(sub: Any) -> None:
 
 
 def run_file(args: argparse.Namespace) -> int:
+    import time
+
+    from schemas.events import iso
+    from schemas.indices import deadletter_doc
     from streams.ingest.files import replay
-    from streams.ingest.kafka_out import make_producer, send_batch
+    from streams.ingest.kafka_out import RawSender, make_producer
     from streams.topics import ensure_topics
 
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     ensure_topics(settings)
-    producer = make_producer(settings)
+    sender = RawSender(make_producer(settings), settings)
     opts = {k: v for k, v in (("year", args.year), ("tz", args.tz), ("vendor", args.vendor)) if v}
+
+    def reject(gateway: str, excerpt: bytes, reason: str) -> None:
+        """An over-long line: a dead letter with the reason and an excerpt, never a raw record."""
+        sender.deadletter(gateway, deadletter_doc("ingest", reason, excerpt, timestamp=iso(time.time()) or "",
+                                                  hostname=gateway, topic=settings.topics.raw, kind="line",
+                                                  error_type="oversize"))
+
     try:
-        stats = replay(args.files, lambda b: send_batch(producer, settings.topics.raw, b), rate=args.rate,
-                       follow=args.follow, opts=opts, batch_lines=settings.batch_lines,
-                       batch_bytes=settings.batch_bytes, progress=False if args.no_progress else None)
+        stats = replay(args.files, sender.batch, rate=args.rate, follow=args.follow, opts=opts,
+                       batch_lines=settings.batch_lines, batch_bytes=settings.batch_bytes,
+                       progress=False if args.no_progress else None, reject=reject)
     except InputError as exc:
-        producer.flush()
+        sender.flush()
         return fail(str(exc))
     finally:
-        producer.flush()
-        producer.close()
-    print(f"sent {stats.lines} lines in {stats.batches} records to {settings.topics.raw}")
+        sender.flush()
+        sender.producer.close()
+    rejected = f"; {stats.rejected} over-long lines to {settings.topics.deadletter}" if stats.rejected else ""
+    print(f"sent {stats.lines} lines in {stats.batches} records to {settings.topics.raw}{rejected}")
+    if sender.failed:
+        errors = ", ".join(f"{n} {name}" for name, n in sender.errors.most_common())
+        return fail(f"Kafka did not take {sender.failed} of {sender.sent} records ({errors}): replay again")
     return 0
 
 

@@ -30,22 +30,26 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from elastic_transport import TransportError
-    from elasticsearch import Elasticsearch
 
     from schemas.indices import Indices
+    from streams.es_client import CredentialsError, EsConfig, redact, sync_client
     from streams.report import fetch, query
 
     try:
         since = query.parse_since(args.since)
     except ValueError as exc:
         return _fail(str(exc))
-    es = Elasticsearch(args.es, api_key=os.environ.get("TUNNELSIGHT_ES_API_KEY") or None, request_timeout=60)
+    where = redact(args.es)  # messages never show credentials given in the URL
+    try:
+        es = sync_client(EsConfig.from_env(url=args.es, request_timeout=60))
+    except CredentialsError as exc:
+        return _fail(str(exc))
     try:
         report = fetch(es, since, args.peer, indices=Indices(args.prefix))
     except (TransportError, ConnectionError) as exc:
-        return _fail(f"cannot query Elasticsearch at {args.es}: {exc}")
+        return _fail(f"cannot query Elasticsearch at {where}: {exc}")
     except Exception as exc:  # ApiError and friends: say what the server said, not a traceback
-        return _fail(f"Elasticsearch at {args.es} refused the report's searches: {exc}")
+        return _fail(f"Elasticsearch at {where} refused the report's searches: {exc}")
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
     elif args.format == "png":

@@ -22,11 +22,13 @@ from schemas.diagnosis import Diagnosis
 from schemas.events import Action, Event
 from streams.classify.classify import is_failure
 from streams.classify.signals import (
+    CHILD_SIGNALS,
     DIRECT,
     END_SIGNALS,
     FAILURE_SIGNALS,
     STAGE_CHILD,
     STAGE_INFO,
+    STAGE_INIT,
     Sig,
     exchange_info,
     is_host_pair,
@@ -45,7 +47,7 @@ from streams.correlate.state import MAX_UPS, Episode, SAState
 class Config:
     """Episode timing (seconds of event time) and thresholds; docs/diagnosis.md explains each."""
 
-    quiet: float = 30.0  # after an explicit failure the episode closes once its SA is quiet this long
+    quiet: float = 90.0  # after an explicit failure the episode closes once its SA is quiet this long (retries join)
     negotiation_timeout: float = 120.0  # an attempt with no outcome closes after this long without lines
     lateness: float = 10.0  # how far behind its gateway's newest time a line may arrive
     dataplane_window: float = 60.0  # dataplane errors closer than this form one burst
@@ -81,6 +83,7 @@ class Engine:
         self.serialize = store is not None if serialize is None else serialize
         self.store: MutableMapping[str, object] = store if store is not None else {}  # type: ignore[assignment]
         self.index = KeyIndex(self.config.affinity)
+        self._lateness = self.config.lateness
         self.stats: Counter[str] = Counter()
         self._live: dict[str, SAState] = {}
         self._newest: dict[str | None, float] = {}  # gateway -> newest event time
@@ -106,8 +109,11 @@ class Engine:
         """Process one batch; returns the diagnoses of the episodes it closed."""
         out: list[Diagnosis] = []
         process = self._process
+        lines = 0
         for ev in events:
             process(ev, out)
+            lines += 1
+        self.stats["lines"] += lines
         self._persist()
         return out
 
@@ -149,20 +155,19 @@ class Engine:
 
     def _process(self, ev: Event, out: list[Diagnosis]) -> None:
         action = ev.action
-        self.stats["lines"] += 1
         host = ev.host
         t = ev.timestamp
-        if t is None:
-            t = self._latest.get(host, 0.0)
+        if t is None:  # the gateway's last time; before any, when the stream received it
+            t = self._latest.get(host) or ev.received or 0.0
         else:
             self._latest[host] = t
             newest = self._newest.get(host)
             if newest is None or t > newest:
                 self._newest[host] = newest = t
                 heap = self._heaps.get(host)
-                if heap and heap[0][0] < t - self.config.lateness:
-                    self._expire(host, t - self.config.lateness, out)
-            elif t < newest - self.config.lateness:
+                if heap and heap[0][0] < t - self._lateness:
+                    self._expire(host, t - self._lateness, out)
+            elif t < newest - self._lateness:
                 if action not in _IGNORED:
                     self.stats["too_late"] += 1
                 return
@@ -170,7 +175,7 @@ class Engine:
             self.stats[action.value] += 1
             return
         if action in _DATAPLANE:
-            key = dataplane_key(host, ev.remote_ip)
+            key = dataplane_key(host, ev.remote_ip, action.value)
         elif action is Action.VICI_TOO_LARGE:
             key = control_key(host)
         else:
@@ -183,6 +188,8 @@ class Engine:
                 self._unnamed_hosts.add(host)
             elif host in self._unnamed_hosts:
                 self._adopt(host, resolved, t, ev)
+            if ev.child is not None:
+                self.index.name_child(host, resolved, ev.child)
             key = resolved
         st = self._live.get(key)
         if st is None:
@@ -219,7 +226,8 @@ class Engine:
             return None  # a busy gateway: guessing would mix peers up
         for _, key in heap:
             st = self._live.get(key)
-            if st is not None and st.episode is not None and st.episode.kind not in ("dataplane", "control"):
+            # A negotiation someone started (not an episode that noise on an SA opened).
+            if st is not None and st.episode is not None and st.episode.kind == "setup" and st.episode.attempts:
                 if found is not None and found != key:
                     return None
                 found = key
@@ -241,8 +249,7 @@ class Engine:
             st.ike_sa_id = ike_id  # a new IKE SA for this peer (retry, rekey, reauth)
             st.ike_ids.append(ike_id)
             if len(st.ike_ids) > MAX_UPS:
-                dropped = st.ike_ids.pop(0)
-                self.index.forget(st.host, key, [dropped], None, None)
+                self.index.forget_id(st.host, key, st.ike_ids.pop(0))
         if ev.remote_ip is not None:
             st.remote_ip = ev.remote_ip
             if ev.remote_port is not None:
@@ -273,14 +280,14 @@ class Engine:
 
     # --- episodes --------------------------------------------------------------------------------
 
-    def _signal(self, st: SAState, key: str, ev: Event, t: float, sig: str, *, may_open: bool = True) -> None:
+    def _signal(self, st: SAState, key: str, ev: Event, t: float, sig: str) -> None:
         """Record a signal in the SA's open episode, opening one when the signal may."""
         if t < st.success_at:
             return  # a late line of an attempt that has already succeeded
         ep = st.episode
         if ep is None:
             up = st.ike in _UP
-            if not may_open or sig in _NEVER_OPENS or (up and sig == Sig.ANSWER):
+            if sig in _NEVER_OPENS or (up and sig == Sig.ANSWER):
                 return
             ep = self._open(st, t, ev)
         prev = ep.prev
@@ -307,9 +314,11 @@ class Engine:
                 kind = "dataplane"
             elif ev.action is Action.VICI_TOO_LARGE:
                 kind = "control"
+            elif up and ev.action in (Action.DPD_TIMEOUT, Action.DPD_SENT):
+                kind = "liveness"
             elif up and self._renews_child(st, ev):
                 kind, rekey = "rekey", True
-            elif up and (st.stage in (STAGE_INFO, None) or ev.action in (Action.DPD_TIMEOUT, Action.DPD_SENT)):
+            elif up and st.stage in (STAGE_INFO, None):
                 kind = "liveness"
             else:
                 kind = "setup"
@@ -330,11 +339,21 @@ class Engine:
         stage = info[0] if info is not None else ("child" if ev.detail == "child" else st.stage)
         return (stage == STAGE_CHILD or ev.action is Action.REKEY_STARTED) and st.child_was_up(ev.child)
 
-    def _succeed(self, st: SAState, key: str, t: float) -> None:
-        """The open attempt (setup or rekey) worked: whatever noise it had is no failure."""
-        if st.episode is not None and st.episode.kind in ("setup", "rekey", "liveness"):
+    def _succeed(self, st: SAState, key: str, t: float, out: list[Diagnosis], ike_only: bool = False) -> None:
+        """The open attempt (setup or rekey) worked. Noise before it was transient and is dropped; an
+        explicit failure before it (a wrong key fixed between two attempts) is still reported, closed
+        by the success. An IKE SA coming up does not end an episode whose CHILD_SA is failing."""
+        ep = st.episode
+        if ep is not None and ep.kind in ("setup", "rekey", "liveness"):
+            if ike_only and not CHILD_SIGNALS.isdisjoint(ep.signals):
+                ep.ike_was_up = True  # what fails from here on is the CHILD_SA
+                return
             st.episode = None
-            self.stats["episodes_succeeded"] += 1
+            if not FAILURE_SIGNALS.isdisjoint(ep.signals):
+                st.episode = ep
+                self._close(key, st, "success", out)
+            else:
+                self.stats["episodes_succeeded"] += 1
         st.success_at = t
 
     def _close(self, key: str, st: SAState, closed_by: str, out: list[Diagnosis]) -> None:
@@ -466,6 +485,7 @@ class Engine:
             Action.PEER_UNREACHABLE: self._on_dpd_timeout,
             Action.KERNEL_ERROR: self._on_kernel_error,
             Action.SAD_INSTALL_FAILED: self._on_sad_install_failed,
+            Action.CHILD_SA_FAILED: self._on_child_failed,
             Action.RETRANSMIT: self._on_retransmit,
         })
         for action in _IDENTITY_ONLY:
@@ -534,7 +554,8 @@ class Engine:
             self._signal(st, key, ev, t, sig)
 
     def _on_proposal_mismatch(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
-        stage = proposal_stage(ev, st.stage)
+        # Without an exchange or proposal text to go by: on an IKE SA that is up, it is phase 2's.
+        stage = proposal_stage(ev, STAGE_CHILD if st.ike in _UP else st.stage)
         sig = Sig.IKE_PROPOSAL_MISMATCH if stage == "init" else Sig.CHILD_PROPOSAL_MISMATCH
         self._signal(st, key, ev, t, sig)
 
@@ -565,8 +586,10 @@ class Engine:
         if st.up_since is not None and st.ike in _UP:
             st.rekeys += 1  # a new IKE SA while up: IKE rekey or reauthentication
         st.ike = lifecycle.ESTABLISHED
+        if st.stage in (STAGE_INIT, None):
+            st.stage = STAGE_CHILD  # phase 1 is done: an unplaced NO_PROPOSAL_CHOSEN now is phase 2's
         self._establish(st, key, t, out)
-        self._succeed(st, key, t)
+        self._succeed(st, key, t, out, ike_only=True)
 
     def _on_child_initiating(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
         if ev.child is not None and st.child_was_up(ev.child):
@@ -574,6 +597,8 @@ class Engine:
             return
         if ev.child is not None:
             st.set_child(ev.child, lifecycle.INITIATING)
+        if exchange_info(ev.exchange) is None and st.ike in _UP:
+            st.stage = STAGE_CHILD  # quick mode / CREATE_CHILD_SA begins
         if st.ike in _UP and t >= st.success_at:  # an extra CHILD_SA on an established IKE SA
             ep = st.episode
             if ep is None:
@@ -592,7 +617,7 @@ class Engine:
         if st.ike not in _UP:
             st.ike = lifecycle.ESTABLISHED
         self._establish(st, key, t, out)
-        self._succeed(st, key, t)
+        self._succeed(st, key, t, out)
 
     def _on_child_config_lookup(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
         if is_host_pair(ev.ts_local, ev.ts_remote):
@@ -629,6 +654,11 @@ class Engine:
 
     def _on_kernel_error(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
         self._signal(st, key, ev, t, kernel_signal(ev))
+
+    def _on_child_failed(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
+        if ev.notify == "TEMPORARY_FAILURE":
+            return  # "creating CHILD_SA failed, trying again in N seconds": a collision, retried
+        self._signal(st, key, ev, t, Sig.CHILD_SA_FAILED)
 
     def _on_sad_install_failed(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
         """pluto prints the errno in the same line (`included errno 38: Function not implemented`)."""

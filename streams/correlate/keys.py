@@ -9,7 +9,7 @@ line just before them on the same gateway thread (daemons log one SA's job per t
 gateway's previous named line, when it is close enough in time.
 
 Keys are internal strings `host|p:addr`, `host|c:conn` or `host|i:id`; the dataplane and control
-keys (`host|dataplane:addr`, `host|control`) hold lines that name no SA (docs/failure-classes.md).
+keys (`host|dataplane:kind:addr`, `host|control`) hold lines that name no SA (docs/failure-classes.md).
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from collections.abc import Callable
 from schemas.events import Event
 
 Alias = tuple[str | None, str, str]  # (host, kind i|p|c, value)
+MAX_CONTEXT = 4096  # (gateway, thread) contexts remembered; only the last couple of seconds matter
 
 
-def dataplane_key(host: str | None, peer: str | None) -> str:
-    return f"{host or ''}|dataplane:{peer or '*'}"
+def dataplane_key(host: str | None, peer: str | None, kind: str) -> str:
+    """One key per gateway, peer and kind of dataplane error: a replay burst and a MAC burst are
+    two problems, each counted against its own threshold."""
+    return f"{host or ''}|dataplane:{kind}:{peer or '*'}"
 
 
 def control_key(host: str | None) -> str:
@@ -33,11 +36,15 @@ class KeyIndex:
     """Aliases per gateway plus the per-thread context for lines that name no SA (memory only:
     rebuilt from the state table with `bind` after a restart)."""
 
-    __slots__ = ("affinity", "aliases", "context")
+    __slots__ = ("affinity", "aliases", "context", "id_conn", "key_ip", "memo")
 
     def __init__(self, affinity: float = 2.0) -> None:
         self.affinity = affinity  # seconds a nameless line may trail the last named one
         self.aliases: dict[Alias, str] = {}
+        self.id_conn: dict[tuple[str | None, str], str] = {}  # (host, IKE SA id) -> its connection
+        self.key_ip: dict[str, str] = {}  # key -> the peer address it was first bound to
+        # (host, IKE SA id, address, connection) -> key, until an alias changes
+        self.memo: dict[tuple[str | None, str | None, str | None, str | None], str] = {}
         self.context: dict[tuple[str | None, str | None], tuple[str, float]] = {}
 
     def resolve(self, ev: Event, t: float, sole_open: Callable[[str | None], str | None] | None = None) -> str | None:
@@ -53,12 +60,33 @@ class KeyIndex:
             if ctx is not None and abs(t - ctx[1]) <= self.affinity:
                 return ctx[0]
             return None
+        names = (host, ike_id, ip, conn)
+        key = self.memo.get(names)  # most lines name their SA exactly as the line before did
+        if key is None:
+            key = self._lookup(ev, t, sole_open)
+            self.memo[names] = key
+        context = self.context
+        if len(context) > MAX_CONTEXT:  # Cisco's "thread" is a message counter: a cache, not a registry
+            context.clear()
+        context[(host, ev.thread)] = (key, t)
+        if ev.thread is not None:  # and so keep a per-gateway context too
+            context[(host, None)] = (key, t)
+        return key
+
+    def _lookup(self, ev: Event, t: float, sole_open: Callable[[str | None], str | None] | None) -> str:
+        host, ike_id, ip, conn = ev.host, ev.ike_sa_id, ev.remote_ip, ev.conn
         aliases = self.aliases
-        key = aliases.get((host, "i", ike_id)) if ike_id is not None else None
+        key = None
+        if ike_id is not None:
+            key = aliases.get((host, "i", ike_id))
+            if key is not None and conn is not None and self.id_conn.get((host, ike_id), conn) != conn:
+                key = None  # the id belonged to another connection (a daemon restart reuses ids)
         if ip is not None:
             by_ip = aliases.get((host, "p", ip))
             if by_ip is not None:
                 key = by_ip  # unique ids restart with the daemon; a peer's address does not
+            elif key is not None and self.key_ip.get(key, ip) != ip:
+                key = None  # the id is another peer's (Cisco numbers SAs per session, from 1)
         elif key is None and conn is not None:
             # Only without an address: a road-warrior connection serves many peers.
             key = aliases.get((host, "c", conn))
@@ -78,21 +106,51 @@ class KeyIndex:
             else:
                 key = f"{host or ''}|i:{ike_id}"
         self.bind(host, key, ike_id, ip, conn)
-        self.context[(host, ev.thread)] = (key, t)
-        if ev.thread is not None:  # Cisco's "thread" is a message counter: keep a per-gateway context too
-            self.context[(host, None)] = (key, t)
         return key
 
     def bind(self, host: str | None, key: str, ike_id: str | None, ip: str | None, conn: str | None) -> None:
+        """Record what a line named; any change forgets the memo of earlier resolutions."""
+        aliases = self.aliases
+        changed = False
         if ike_id is not None:
-            self.aliases[(host, "i", ike_id)] = key
+            alias = (host, "i", ike_id)
+            if aliases.get(alias) != key:
+                aliases[alias] = key
+                changed = True
+            if conn is not None and self.id_conn.get((host, ike_id)) != conn:
+                self.id_conn[(host, ike_id)] = conn
+                changed = True
         if ip is not None:
-            self.aliases.setdefault((host, "p", ip), key)
+            if (host, "p", ip) not in aliases:
+                aliases[(host, "p", ip)] = key
+                changed = True
+            self.key_ip.setdefault(key, ip)
         if conn is not None:
-            self.aliases[(host, "c", conn)] = key
+            alias = (host, "c", conn)
+            if aliases.get(alias) != key:
+                aliases[alias] = key
+                changed = True
+        if changed:
+            self.memo.clear()
+
+    def name_child(self, host: str | None, key: str, child: str) -> None:
+        """`ipsec up` / swanctl print "establishing connection '<child>' failed": a CHILD_SA name also
+        names its SA for lines that give nothing else (looked up like a connection name)."""
+        if (host, "c", child) not in self.aliases:
+            self.aliases[(host, "c", child)] = key
+            self.memo.clear()
+
+    def forget_id(self, host: str | None, key: str, ike_id: str) -> None:
+        """An old IKE SA id of a key (it keeps its last few): drop its alias."""
+        self.id_conn.pop((host, ike_id), None)
+        if self.aliases.get((host, "i", ike_id)) == key:
+            del self.aliases[(host, "i", ike_id)]
+        self.memo.clear()
 
     def forget(self, host: str | None, key: str, ike_ids: list[str], ip: str | None, conn: str | None) -> None:
         """Drop the aliases of a key whose state expired (only those still pointing at it)."""
+        for i in ike_ids:
+            self.id_conn.pop((host, i), None)
         names: list[Alias] = [(host, "i", i) for i in ike_ids]
         if ip is not None:
             names.append((host, "p", ip))
@@ -101,5 +159,7 @@ class KeyIndex:
         for alias in names:
             if self.aliases.get(alias) == key:
                 del self.aliases[alias]
+        self.key_ip.pop(key, None)
+        self.memo.clear()
         for ctx_key in [k for k, v in self.context.items() if v[0] == key]:
             del self.context[ctx_key]
