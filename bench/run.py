@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, offline, sink, state
+from bench import e2e, engine, offline, sink, state
 
 RESULTS = Path(__file__).parent / "results"
-ALL = ("offline", "e2e", "state", "sink")
+ALL = ("offline", "engine", "e2e", "state", "sink")
 
 
 def machine() -> dict[str, Any]:
@@ -71,6 +71,8 @@ def run(tiny: bool, only: tuple[str, ...], out: Path | None) -> dict[str, Any]:
             kafka, es = servers(stack, workdir)
         if "offline" in only:
             result["offline"] = offline.run(tiny)
+        if "engine" in only:
+            result["engine"] = engine.run(tiny)
         if "e2e" in only:
             assert kafka and es
             result["e2e"] = e2e.run(tiny, kafka, es, workdir / "e2e")

@@ -18,6 +18,7 @@ def test_benchmarks_run_on_tiny_input(kafka_bootstrap: str, es_url: str, tmp_pat
     monkeypatch.setenv("TUNNELSIGHT_ES", es_url)
     result = bench_run.run(tiny=True, only=bench_run.ALL, out=tmp_path / "tiny.json")
     assert result["offline"]["mixed"]["parse_lines_per_s"] > 0
+    assert result["engine"]["only_expected_classes"]
     e2e = result["e2e"]
     for name in ("batched", "two_workers", "one_line_per_record"):
         assert e2e[name]["stream_lines_per_s"] > 0, name
