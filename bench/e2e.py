@@ -93,13 +93,15 @@ def stream_seconds(settings: Settings, workdir: Path, lines: int, expected_docs:
         while time.monotonic() < deadline:
             if not any(w.alive() for w in procs):
                 raise RuntimeError(f"worker died:\n{procs[0].tail()}")
-            processed = sum(_metrics(w.metrics_url).get("lines_total", 0) for w in procs)
+            samples = [_metrics(w.metrics_url) for w in procs]
+            processed = sum(m.get("lines_total", 0) for m in samples)
+            refused = sum(m.get("deadletters_total", 0) for m in samples)  # a refused document counts as done
             now = time.perf_counter()
             if first is None and processed > 0:
                 first = now
             if lines_done is None and processed >= lines:
                 lines_done = now
-            if lines_done is not None and _indexed(es, alias) >= expected_docs:
+            if lines_done is not None and _indexed(es, alias) + refused >= expected_docs:
                 all_done = now
                 break
             time.sleep(0.2)

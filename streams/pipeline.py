@@ -106,7 +106,8 @@ class StreamPipeline:
         from schemas.indices import Indices
 
         self.indices = Indices(prefix=settings.index_prefix)
-        self.inventory = Inventory.load(settings.inventory)
+        # No inventory configured: no enrichment, and no "no entry for ..." line per peer either.
+        self.inventory = Inventory.load(settings.inventory) if settings.inventory else None
         self._fleet: Any = None
 
     # -- state -----------------------------------------------------------------------------------
@@ -199,7 +200,9 @@ class StreamPipeline:
             events.append(ev)
         run.last_wall = time.time()
         run.idle_closed = False
+        late = run.engine.stats["too_late"]
         self._emit(run, run.engine.feed(events), out)
+        METRICS.inc("lines_too_late_total", run.engine.stats["too_late"] - late)  # beyond the allowed lateness
         if self.settings.emit_events:
             out.events.append((batch.gateway.encode(), orjson.dumps([e.to_doc() for e in events])))
         METRICS.inc("records_total")
@@ -266,7 +269,8 @@ class StreamPipeline:
         if "tick" in doc:
             ops = [incident_op(d, self.indices) for d in self._fleet.tick(float(doc["tick"]))]
         else:
-            ops = self._fleet.observe(self.inventory.enrich(doc)).ops(self.indices)
+            enriched = self.inventory.enrich(doc) if self.inventory is not None else doc
+            ops = self._fleet.observe(enriched).ops(self.indices)
         return [(op.id.encode(), orjson.dumps({"index": op.index, "id": op.id, "doc": op.doc,
                                                "upsert": op.upsert})) for op in ops]
 
