@@ -1,8 +1,8 @@
 """The Faust app: topics, the episode table and thin agents. All the thinking is in streams.pipeline.
 
 Topology (docs/architecture.md draws it):
-  raw (key gateway) --diagnose--> diagnoses (key tunnel address pair) --fleet (joins both ends)-->
-      fleet (1 partition) --incidents (inventory, fleet context)--> index (key doc id) --sink--> Elasticsearch
+  raw (N partitions, key gateway) --diagnose--> diagnoses (1 partition, one record per batch)
+      --fleet (both ends, inventory, incidents)--> index (1 partition, lists of operations) --sink--> Elasticsearch
   and deadletter for lines we could not parse and documents Elasticsearch refused.
 Settings come from the environment (streams.config) when this module is imported by the worker.
 """
@@ -50,14 +50,14 @@ app = faust.App(
 
 raw_topic = app.topic(settings.topics.raw, key_type=bytes, value_type=bytes, value_serializer="raw",
                       key_serializer="raw", partitions=settings.partitions)
+# Small (one record per raw batch that closed episodes) and seen whole by one consumer: 1 partition.
 diagnoses_topic = app.topic(settings.topics.diagnoses, key_type=bytes, value_type=bytes,
-                            value_serializer="raw", key_serializer="raw", partitions=settings.partitions)
-fleet_topic = app.topic(settings.topics.fleet, key_type=bytes, value_type=bytes, value_serializer="raw",
-                        key_serializer="raw", partitions=1)
+                            value_serializer="raw", key_serializer="raw", partitions=1)
 deadletter_topic = app.topic(settings.topics.deadletter, key_type=bytes, value_type=bytes,
                              value_serializer="raw", key_serializer="raw", partitions=1)
+# One partition: a recovery stamp must never overtake the diagnosis it updates.
 index_topic = app.topic(settings.topics.index_ops, key_type=bytes, value_type=bytes, value_serializer="raw",
-                        key_serializer="raw", partitions=settings.partitions)
+                        key_serializer="raw", partitions=1)
 events_topic = app.topic(settings.topics.events, key_type=bytes, value_type=bytes, value_serializer="raw",
                          key_serializer="raw", partitions=settings.partitions)
 
@@ -65,8 +65,8 @@ events_topic = app.topic(settings.topics.events, key_type=bytes, value_type=byte
 # Faust derives a table's serializers from key_type/value_type: bytes -> raw, anything else -> json.
 episodes = app.Table("episodes", default=None, key_type=bytes, value_type=bytes, partitions=settings.partitions)
 
-# Failure diagnoses waiting for the other end of their tunnel, co-partitioned with the diagnoses topic.
-tunnel_ends = app.Table("tunnel-ends", default=None, key_type=str, partitions=settings.partitions)
+# Failure diagnoses waiting for the other end of their tunnel (the diagnoses topic's one partition).
+tunnel_ends = app.Table("tunnel-ends", default=None, key_type=str, partitions=1)
 
 # Fleet context (incidents, tunnel health) of the single fleet partition.
 fleet_state = app.Table("fleet", default=None, key_type=str, value_type=bytes, partitions=1)
@@ -74,9 +74,9 @@ fleet_state = app.Table("fleet", default=None, key_type=str, value_type=bytes, p
 pipeline = StreamPipeline(settings)
 
 
-async def _publish(out: Output) -> None:
+async def _publish(out: Output, key: bytes | None) -> None:
     """Diagnoses and dead letters first, confirmed by Kafka; only then the state that produced them."""
-    pending = [await diagnoses_topic.send(key=k, value=v) for k, v in out.diagnoses]
+    pending = [await diagnoses_topic.send(key=key, value=orjson.dumps(out.diagnoses))] if out.diagnoses else []
     pending += [await deadletter_topic.send(key=k, value=v) for k, v in out.deadletters]
     pending += [await events_topic.send(key=k, value=v) for k, v in out.events]
     if pending:
@@ -94,7 +94,7 @@ async def diagnose(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     async for event in stream.events():
         partition = event.message.partition
         out = pipeline.process_record(event.value, partition, event.message.offset, episodes)
-        await _publish(out)
+        await _publish(out, event.key)
         yield None
 
 
@@ -108,31 +108,20 @@ async def tick() -> None:
 
 @app.agent(diagnoses_topic)
 async def fleet(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-    """Both ends of a tunnel meet here (the topic is keyed by address pair); then all fan in."""
-    async for event in stream.events():
-        for key, value in pipeline.join_ends(event.value, tunnel_ends):
-            await diagnoses_topic.send(key=key, value=value)
-        await fleet_topic.send(key=event.key, value=event.value)
-        yield None
-
-
-@app.agent(fleet_topic)
-async def incidents(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-    """One partition sees the whole fleet: one peer failing from many gateways is one incident.
-
-    Inventory and fleet context enrich each diagnosis and derive tunnel state, incidents and
-    recoveries: all of it leaves as Elasticsearch operations, a diagnosis before any update of it.
-    """
+    """The whole fleet's diagnoses, one record per raw batch, in one partition: both ends of a tunnel
+    meet, one peer failing from many gateways becomes one incident, inventory fields are added.
+    Everything leaves as Elasticsearch operations, a diagnosis before any update of it."""
     async for value in stream:
-        for key, op in pipeline.fleet_context(value, fleet_state):
-            await index_topic.send(key=key, value=op)
+        ops = pipeline.fleet(value, tunnel_ends, fleet_state)
+        if ops is not None:
+            await index_topic.send(key=b"ops", value=ops)
         yield None
 
 
 @app.timer(interval=30.0, on_leader=True)
 async def resolve_incidents() -> None:
     """Incidents gone quiet resolve on the wall clock too, when no diagnosis arrives to tell."""
-    await fleet_topic.send(key=b"tick", value=orjson.dumps({"tick": time.time()}))
+    await diagnoses_topic.send(key=b"tick", value=orjson.dumps({"tick": time.time()}))
 
 
 # The sink batches by hand: events are not acked (so their offsets are not committed) until the bulk
@@ -158,7 +147,8 @@ async def sink(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     """Operations -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
     async for event in stream.noack().events():  # type: ignore[attr-defined]
         _sink_buffer.append(event)
-        if len(_sink_buffer) >= settings.sink_batch:
+        # A record carries the operations of one raw batch; a few dozen records make a good bulk request.
+        if len(_sink_buffer) >= max(1, settings.sink_batch // 10):
             await _flush_sink()
         yield None
 

@@ -37,11 +37,7 @@ class Topics:
 
     @property
     def diagnoses(self) -> str:
-        return f"{self.prefix}-diagnoses"  # diagnosis documents, keyed by tunnel address pair
-
-    @property
-    def fleet(self) -> str:
-        return f"{self.prefix}-fleet"  # diagnoses fanned in for fleet-wide incidents (1 partition)
+        return f"{self.prefix}-diagnoses"  # diagnosis documents, one record (a list) per raw batch
 
     @property
     def index_ops(self) -> str:
@@ -56,7 +52,7 @@ class Topics:
 class Settings:
     kafka: str = "127.0.0.1:9092"
     es: str = "http://127.0.0.1:9200"
-    es_api_key: str | None = None
+    es_api_key: str | None = field(default=None, repr=False)  # secret: never in a repr or a log
     topics: Topics = field(default_factory=Topics)
     index_prefix: str = "tunnelsight"  # Elasticsearch index/alias/template names start with this
     partitions: int = 4

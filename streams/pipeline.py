@@ -34,7 +34,7 @@ KV = tuple[bytes, bytes]
 
 @dataclass
 class Output:
-    diagnoses: list[KV] = field(default_factory=list)
+    diagnoses: list[dict[str, Any]] = field(default_factory=list)  # leave as ONE record (a JSON list)
     deadletters: list[KV] = field(default_factory=list)
     events: list[KV] = field(default_factory=list)
     state_writes: list[tuple[bytes, bytes | None]] = field(default_factory=list)
@@ -81,17 +81,9 @@ class GatewayRun:
     idle_closed: bool = False
 
 
-def diagnosis_key(doc: dict[str, Any]) -> bytes:
-    """Diagnoses are keyed by the tunnel's address pair (sorted), so both ends meet in one partition."""
-    vpn = doc.get("vpn", {})
-    a = vpn.get("local", {}).get("ip") or doc.get("observer", {}).get("hostname") or ""
-    b = vpn.get("remote", {}).get("ip") or ""
-    lo, hi = sorted((str(a), str(b)))
-    return f"{lo}|{hi}".encode()
-
-
-def encode_diagnoses(docs: Iterable[dict[str, Any]]) -> list[KV]:
-    return [(diagnosis_key(d), orjson.dumps(d)) for d in docs]
+def encode_ops(ops: Iterable[Any]) -> bytes:
+    """IndexOps as one record for the sink: a JSON list, in the order they must be applied."""
+    return orjson.dumps([{"index": op.index, "id": op.id, "doc": op.doc, "upsert": op.upsert} for op in ops])
 
 
 class StreamPipeline:
@@ -228,7 +220,7 @@ class StreamPipeline:
 
     def _emit(self, run: GatewayRun, diagnoses: list[Any], out: Output) -> None:
         if diagnoses:
-            out.diagnoses.extend(encode_diagnoses(d.to_doc() for d in diagnoses))
+            out.diagnoses.extend(d.to_doc() for d in diagnoses)
             METRICS.inc("diagnoses_total", len(diagnoses))
         prefix = run.gateway + SEP
         for key, value in run.store.take_pending().items():
@@ -245,34 +237,30 @@ class StreamPipeline:
         return (host or "").encode(), orjson.dumps(doc)
 
     # -- fleet level -----------------------------------------------------------------------------
-    def join_ends(self, value: bytes, pending: MutableMapping[str, Any]) -> list[KV]:
-        """Both ends of a tunnel: `pending` is the table of diagnoses waiting for their other end."""
-        from streams.correlate.tunnel import TunnelJoin
+    def fleet(self, value: bytes, ends: MutableMapping[str, Any], table: MutableMapping[str, bytes]) -> bytes | None:
+        """One record of diagnoses (or a tick) -> one record of index operations, in order.
 
-        try:
-            doc = orjson.loads(value)
-        except orjson.JSONDecodeError:
-            return []
-        return encode_diagnoses(TunnelJoin(store=pending).add(doc))
-
-    def fleet_context(self, value: bytes, table: MutableMapping[str, bytes]) -> list[KV]:
-        """Enrich one diagnosis and derive the fleet's view; returns encoded index operations."""
+        Both ends of a tunnel are joined first (`ends`: diagnoses waiting for their other end), then the
+        inventory and the fleet context (`table`) annotate each diagnosis and derive tunnel state,
+        incidents and recoveries. A diagnosis always comes before any update of it.
+        """
         from enrichers.fleet import FleetContext
         from schemas.indices import incident_op
+        from streams.correlate.tunnel import TunnelJoin
 
         if self._fleet is None or self._fleet.store is not table:
             self._fleet = FleetContext(store=table)
-        try:
-            doc = orjson.loads(value)
-        except orjson.JSONDecodeError:
-            return [self._deadletter("fleet", "diagnosis is not JSON", value, -1, -1)]
-        if "tick" in doc:
-            ops = [incident_op(d, self.indices) for d in self._fleet.tick(float(doc["tick"]))]
-        else:
-            enriched = self.inventory.enrich(doc) if self.inventory is not None else doc
-            ops = self._fleet.observe(enriched).ops(self.indices)
-        return [(op.id.encode(), orjson.dumps({"index": op.index, "id": op.id, "doc": op.doc,
-                                               "upsert": op.upsert})) for op in ops]
+        item = orjson.loads(value)
+        if isinstance(item, dict) and "tick" in item:
+            ops = [incident_op(d, self.indices) for d in self._fleet.tick(float(item["tick"]))]
+            return encode_ops(ops) if ops else None
+        join = TunnelJoin(store=ends)
+        ops = []
+        for doc in item:
+            for d in (doc, *join.add(doc)):
+                enriched = self.inventory.enrich(d) if self.inventory is not None else d
+                ops.extend(self._fleet.observe(enriched).ops(self.indices))
+        return encode_ops(ops) if ops else None
 
     # -- sink ------------------------------------------------------------------------------------
     async def start_sink(self) -> None:
@@ -306,9 +294,11 @@ class StreamPipeline:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
         self._es = async_client(cfg)
+        METRICS.set_gauge("sink_ready", 1.0)  # templates applied: the sink indexes from now on
 
     async def index(self, values: list[bytes]) -> list[KV]:
-        """Bulk-index a batch of documents; returns dead letters for the ones Elasticsearch refused."""
+        """Bulk-index records of operations (JSON lists, or single ops/documents); returns dead letters
+        for what Elasticsearch refused."""
         from schemas import indices
         from streams.sink import Action as BulkAction
         from streams.sink import bulk
@@ -321,13 +311,19 @@ class StreamPipeline:
         dead: list[KV] = []
         for value in values:
             try:
-                op = orjson.loads(value)
-                if "index" not in op:  # a whole document: route it by its dataset
-                    routed = indices.route(op, self.indices)
-                    op = {"index": routed.index, "id": routed.id, "doc": routed.doc, "upsert": routed.upsert}
-                actions.append(BulkAction(op["index"], op["id"], op["doc"], bool(op.get("upsert"))))
-            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, AttributeError) as exc:
-                dead.append(self._deadletter("sink", f"not an indexable document: {exc}", value, -1, -1))
+                item = orjson.loads(value)
+            except orjson.JSONDecodeError as exc:
+                dead.append(self._deadletter("sink", f"not JSON: {exc}", value, -1, -1))
+                continue
+            for op in item if isinstance(item, list) else [item]:
+                try:
+                    if "index" not in op:  # a whole document: route it by its dataset
+                        routed = indices.route(op, self.indices)
+                        op = {"index": routed.index, "id": routed.id, "doc": routed.doc, "upsert": routed.upsert}
+                    actions.append(BulkAction(op["index"], op["id"], op["doc"], bool(op.get("upsert"))))
+                except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                    dead.append(self._deadletter("sink", f"not an indexable operation: {exc}",
+                                                 orjson.dumps(op), -1, -1))
         result = await bulk(self._es, actions)
         METRICS.inc("indexed_total", result.indexed)
         METRICS.inc("sink_retries_total", result.retries)

@@ -24,12 +24,12 @@ def topic_specs(s: Settings) -> list[NewTopic]:
                  topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
         NewTopic(t.events, s.partitions, s.replication,
                  topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
-        # Diagnoses are keyed by tunnel; compaction would keep only the newest per key, so delete.
-        NewTopic(t.diagnoses, s.partitions, s.replication,
+        # The fleet stage sees every diagnosis (both ends, incidents): one partition, one consumer.
+        NewTopic(t.diagnoses, 1, s.replication,
                  topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
-        NewTopic(t.index_ops, s.partitions, s.replication,
+        # Index operations stay in order (a recovery stamp after its diagnosis): one partition.
+        NewTopic(t.index_ops, 1, s.replication,
                  topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
-        NewTopic(t.fleet, 1, s.replication, topic_configs={**delete, "retention.ms": str(s.raw_retention_ms)}),
         NewTopic(t.deadletter, 1, s.replication,
                  topic_configs={**delete, "retention.ms": str(s.deadletter_retention_ms)}),
     ]
