@@ -11,12 +11,10 @@ import random
 import time
 from collections import Counter
 from collections.abc import Iterator
-
 from typing import Any
 
 from streams.correlate.engine import Engine
 from streams.parse import ParseContext, parse_line
-
 
 
 def charon_log(target: int, seed: int = 7) -> Iterator[str]:

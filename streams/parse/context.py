@@ -1,7 +1,8 @@
 """Per-input parsing context: forced year, time zone and vendor, and the clock that infers years.
 
 RFC 3164 and most vendor headers print no year and no zone. A gateway's lines arrive in order, so a
-month that jumps back by more than half a year means New Year has passed for that host.
+month that jumps back by more than half a year means New Year has passed for that host. While a host
+keeps printing within one hour, `stamp_hour` reuses that hour's year and epoch instead of recomputing them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ def zone(name: str | None) -> tzinfo:
     return ZoneInfo(name)
 
 
+class _HostClock:
+    """The last time a host printed: its year, the epoch, and the hour it fell in (for the fast path)."""
+
+    __slots__ = ("key", "start", "ts", "year")
+
+    def __init__(self, year: int, ts: float, key: object, start: float) -> None:
+        self.year = year
+        self.ts = ts
+        self.key = key  # the caller's token for (month, day, hour); None when the caller gave none
+        self.start = start  # epoch of the start of that hour
+
+
 @dataclass(slots=True)
 class ParseContext:
     """Options and year-inference state for one input stream (a file, a socket, a Kafka partition)."""
@@ -34,7 +47,7 @@ class ParseContext:
     vendor: str | None = None  # force a dialect by name
     max_line: int = DEFAULT_MAX_LINE  # longer lines become parse_error records
     reference: float | None = None  # "now" for year inference; the receiver's clock when known
-    _last_seen: dict[str | None, tuple[int, float]] = field(default_factory=dict)
+    _last_seen: dict[str | None, _HostClock] = field(default_factory=dict)
     _hour_cache: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
 
     def hour_start(self, year: int, month: int, day: int, hour: int, tz: tzinfo | None = None) -> float:
@@ -54,23 +67,45 @@ class ParseContext:
     def stamp(self, host: str | None, month: int, day: int, hour: int, minute: int, second: float,
               year: int | None = None) -> float | None:
         """Epoch seconds for a header time; infers the year when the line has none. None if invalid."""
+        return self._stamp(host, month, day, hour, minute, second, year, None)
+
+    def stamp_hour(self, host: str | None, key: tuple[int, int, int, int | None], seconds: int) -> float | None:
+        """`stamp` for a time given as (month, day, hour, year or None) and the seconds into that hour.
+
+        `key` must be the same tuple object for the same hour (the caller interns it): while a host keeps
+        printing within one hour, its year and the hour's epoch are already known, so the answer is one
+        addition. Anything else (new hour, new host, another caller in between) takes `stamp`'s path.
+        """
+        last = self._last_seen.get(host)
+        if last is not None and last.key is key:
+            # Same host, same hour, same year as its previous line: no New Year can lie in between.
+            ts = last.start + seconds
+            last.ts = ts
+            return ts
+        return self._stamp(host, key[0], key[1], key[2], 0, seconds, key[3], key)
+
+    def _stamp(self, host: str | None, month: int, day: int, hour: int, minute: int, second: float,
+               year: int | None, key: object) -> float | None:
         try:
             if year is not None:
-                ts = self.hour_start(year, month, day, hour) + minute * 60 + second
-                self._last_seen[host] = (year, ts)
+                start = self.hour_start(year, month, day, hour)
+                ts = start + minute * 60 + second
+                self._last_seen[host] = _HostClock(year, ts, key, start)
                 return ts
             last = self._last_seen.get(host)
-            guess = last[0] if last else self._initial_year(month)
-            ts = self.hour_start(guess, month, day, hour) + minute * 60 + second
+            guess = last.year if last is not None else self._initial_year(month)
+            start = self.hour_start(guess, month, day, hour)
+            ts = start + minute * 60 + second
             if last is not None:
-                if ts < last[1] - _HALF_YEAR:  # Dec -> Jan: New Year passed
+                if ts < last.ts - _HALF_YEAR:  # Dec -> Jan: New Year passed
                     guess += 1
-                    ts = self.hour_start(guess, month, day, hour) + minute * 60 + second
-                elif ts > last[1] + _HALF_YEAR:  # a late line from last year
+                    start = self.hour_start(guess, month, day, hour)
+                    ts = start + minute * 60 + second
+                elif ts > last.ts + _HALF_YEAR:  # a late line from last year
                     guess -= 1
-                    ts = self.hour_start(guess, month, day, hour) + minute * 60 + second
-                    return ts  # do not move the host's year backwards for one late line
-            self._last_seen[host] = (guess, ts)
+                    # do not move the host's year backwards for one late line
+                    return self.hour_start(guess, month, day, hour) + minute * 60 + second
+            self._last_seen[host] = _HostClock(guess, ts, key, start)
             return ts
         except (ValueError, OverflowError):
             return None

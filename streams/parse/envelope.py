@@ -36,73 +36,153 @@ class Envelope:
 
 
 _PRI = r"(?:<\d{1,3}>)?"
+# The regexes stop where the message starts (no `(?P<rest>.*)`: scanning the rest of the line costs more
+# than the header); the message is `text[m.end():]`.
 _RFC3164 = re.compile(
     _PRI + r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(?P<day>\d{1,2})"
     r"(?: (?P<year>\d{4}))? (?P<h>\d\d):(?P<m>\d\d):(?P<s>\d\d)(?P<frac>\.\d{1,9})?"
-    r"(?: ?(?P<zone>UTC|GMT|Z))?:? (?P<rest>.*)", re.S)
+    r"(?: ?(?P<zone>UTC|GMT|Z))?:? ")
 _ISO = re.compile(
-    _PRI + r"(?P<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (?P<rest>.*)", re.S)
-_RFC5424 = re.compile(
-    _PRI + r"1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) (?P<rest>.*)", re.S)
+    _PRI + r"(?P<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) ")
+_RFC5424 = re.compile(_PRI + r"1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) (?P<procid>\S+) (?P<msgid>\S+) ")
 _TAG = re.compile(r"(?P<prog>[A-Za-z_][A-Za-z0-9_./-]{0,47})(?:\[(?P<pid>\d{1,10})\])?:$")
-_MERAKI = re.compile(_PRI + r"1 (?P<ts>\d{9,11}\.\d{1,9}) (?P<host>\S+) (?P<category>\S+) ?(?P<rest>.*)", re.S)
+_MERAKI = re.compile(_PRI + r"1 (?P<ts>\d{9,11}\.\d{1,9}) (?P<host>\S+) (?P<category>\S+) ?")
 _SD = re.compile(r'\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]')
 _ISO_FRAC = re.compile(r"[.,](\d{1,9})")
+
+# The fast path for the commonest headers, `[<PRI>]Mmm dd hh:mm:ss ` and `[<PRI>]Mmm dd yyyy hh:mm:ss `
+# (RFC 3164, Cisco ASA; no fraction or zone): the text up to the hour names the hour, the next six
+# characters the minute and second. Both are looked up, not parsed; anything else (and any doubt) goes to
+# `_RFC3164`, which gives the same answer.
+_HOUR_KEY = re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( \d|\d\d)(?: (\d{4}))? (\d\d)\Z")
+_MMSS = {f":{m:02d}:{s:02d}": m * 60 + s for m in range(60) for s in range(60)}
+# `Feb  5 21` -> (2, 5, 21, None), `Feb 05 2026 21` -> (2, 5, 21, 2026): the same tuple object each time
+_hour_keys: dict[str, tuple[int, int, int, int | None] | None] = {}
+_MONTH_INITIALS = frozenset("JFMASOND")
+# What a header token is: (program, pid) for `prog[pid]:`, True for a host name, False for neither.
+_tokens: dict[str, tuple[str, int | None] | bool] = {}
+_CACHE_MAX = 8192
+_TAG_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
 def split_envelope(text: str, ctx: ParseContext) -> Envelope:
     """Best-effort split; an unknown framing yields format 'bare' with the whole text as message."""
     if not text:
-        return Envelope(msg="", format="bare")
+        return Envelope("", "bare")
     first = text[0]
+    base = 0
+    if first == "<":  # skip a syslog PRI to see what follows it
+        end = text.find(">", 2, 5)
+        if end > 0 and text[1:end].isdecimal():
+            base = end + 1
+            first = text[base:base + 1]
     try:
-        if first == "{":
-            env = _journald_json(text, ctx)
+        if first in _MONTH_INITIALS:  # RFC 3164 can only start here (after the PRI)
+            env = _bsd_fast(text, base, ctx)
             if env is not None:
                 return env
-        if first == "<" or first.isdigit():
-            env = _rfc5424(text, ctx)
-            if env is not None:
+            m = _RFC3164.match(text)
+            if m is not None:
+                env = _tagged(text[m.end():], "rfc3164", None)
+                # Year inference is per host, so stamp once the host is known.
+                env.timestamp = ctx.stamp(
+                    env.host, MONTHS[m["mon"]], int(m["day"]), int(m["h"]), int(m["m"]),
+                    int(m["s"]) + (float(m["frac"]) if m["frac"] else 0.0),
+                    int(m["year"]) if m["year"] else None,
+                )
                 return env
+        elif first == "{":
+            if base == 0:
+                env = _journald_json(text, ctx)
+                if env is not None:
+                    return env
+        elif first.isdigit():
+            if text[base:base + 2] == "1 ":  # RFC 5424 version (Meraki's too)
+                env = _rfc5424(text, ctx)
+                if env is not None:
+                    return env
             m = _ISO.match(text)
             if m is not None:
-                return _tagged(m["rest"], "iso", _iso_ts(m["ts"], ctx))
-        m = _RFC3164.match(text)
-        if m is not None:
-            env = _tagged(m["rest"], "rfc3164", None)
-            # Year inference is per host, so stamp once the host is known.
-            env.timestamp = ctx.stamp(
-                env.host, MONTHS[m["mon"]], int(m["day"]), int(m["h"]), int(m["m"]),
-                int(m["s"]) + (float(m["frac"]) if m["frac"] else 0.0),
-                int(m["year"]) if m["year"] else None,
-            )
-            return env
+                return _tagged(text[m.end():], "iso", _iso_ts(m["ts"], ctx))
     except (ValueError, IndexError, OverflowError, orjson.JSONDecodeError):
         pass
-    return Envelope(msg=text, format="bare")
+    return Envelope(text, "bare")
+
+
+def _bsd_fast(text: str, base: int, ctx: ParseContext) -> Envelope | None:
+    """`Mmm dd [yyyy ]hh:mm:ss rest` at `base`, or None to let `_RFC3164` decide."""
+    if text[base + 9:base + 10] == ":":
+        end = base + 9
+    elif text[base + 14:base + 15] == ":":
+        end = base + 14
+    else:
+        return None
+    hour_text = text[base:end]
+    try:
+        hour = _hour_keys[hour_text]
+    except KeyError:
+        m = _HOUR_KEY.match(hour_text)
+        hour = (MONTHS[m[1]], int(m[2]), int(m[4]), int(m[3]) if m[3] else None) if m is not None else None
+        if len(_hour_keys) >= _CACHE_MAX:
+            _hour_keys.clear()
+        _hour_keys[hour_text] = hour
+    if hour is None:
+        return None
+    seconds = _MMSS.get(text[end:end + 6])
+    # A space must follow; `UTC`/`GMT`/`Z` after it may be a zone the full regex drops: let it decide.
+    if seconds is None or text[end + 6:end + 7] != " " or text[end + 7:end + 8] in ("U", "G", "Z"):
+        return None
+    env = _tagged(text[end + 7:], "rfc3164", None)
+    env.timestamp = ctx.stamp_hour(env.host, hour, seconds)
+    return env
+
+
+def _token(token: str) -> tuple[str, int | None] | bool:
+    """Classify a header token (memoised: hosts and `prog[pid]:` tags repeat on every line)."""
+    kind = _tokens.get(token)
+    if kind is None:
+        tag = _TAG.match(token)
+        if tag is not None:
+            kind = (tag["prog"], int(tag["pid"]) if tag["pid"] else None)
+        else:
+            kind = _looks_like_host(token)
+        if len(_tokens) >= _CACHE_MAX:
+            _tokens.clear()
+        _tokens[token] = kind
+    return kind
 
 
 def _tagged(rest: str, fmt: str, ts: float | None) -> Envelope:
     """`host prog[pid]: msg`, `prog[pid]: msg`, `host msg` or `msg` after a header time."""
-    if rest.startswith(" "):  # Junos `show log` and some relays pad the time with two spaces
+    if rest[:1] == " ":  # Junos `show log` and some relays pad the time with two spaces
         rest = rest.lstrip(" ")
     head, _, tail = rest.partition(" ")
     if not head:
-        return Envelope(msg=rest.lstrip(), format=fmt, timestamp=ts)
-    tag = _TAG.match(head)
-    if tag is not None:  # no hostname: `charon[812]: ...`
-        return Envelope(msg=tail, format=fmt, timestamp=ts, program=tag["prog"],
-                        pid=int(tag["pid"]) if tag["pid"] else None)
-    if not _looks_like_host(head):
-        return Envelope(msg=rest, format=fmt, timestamp=ts)
+        return Envelope(rest.lstrip(), fmt, ts)
+    kind = _tokens.get(head)
+    if kind is None:
+        kind = _token(head)
+    if isinstance(kind, tuple):  # no hostname: `charon[812]: ...`
+        prog, pid = kind
+        return Envelope(tail, fmt, ts, None, prog, pid)
+    if kind is False:
+        return Envelope(rest, fmt, ts)
     head2, _, tail2 = tail.partition(" ")
-    tag = _TAG.match(head2)
-    if tag is not None:
-        return Envelope(msg=tail2, format=fmt, timestamp=ts, host=head, program=tag["prog"],
-                        pid=int(tag["pid"]) if tag["pid"] else None)
+    # Only a `prog[pid]:` tag matters here; skip the cache for what cannot be one (Cisco's `000123:`
+    # counters would fill it). `_TAG`'s `$` also matches before a final newline.
+    last = head2[-1:]
+    if (last == ":" or last == "\n") and head2[0] in _TAG_START:
+        kind = _tokens.get(head2)
+        if kind is None:
+            kind = _token(head2)
+    else:
+        kind = False
+    if isinstance(kind, tuple):
+        prog, pid = kind
+        return Envelope(tail2, fmt, ts, head, prog, pid)
     if head2 == ":":  # ASA: `asa01 : %ASA-...`
-        return Envelope(msg=tail2, format=fmt, timestamp=ts, host=head)
-    return Envelope(msg=tail, format=fmt, timestamp=ts, host=head)
+        return Envelope(tail2, fmt, ts, head)
+    return Envelope(tail, fmt, ts, head)
 
 
 def _looks_like_host(token: str) -> bool:
@@ -117,14 +197,13 @@ def _looks_like_host(token: str) -> bool:
 def _rfc5424(text: str, ctx: ParseContext) -> Envelope | None:
     mk = _MERAKI.match(text)
     if mk is not None:  # Meraki: RFC 5424 version, then epoch.nanos instead of RFC 3339, no procid/msgid
-        return Envelope(msg=mk["rest"], format="meraki", timestamp=float(mk["ts"]), host=mk["host"],
-                        program=mk["category"])
+        return Envelope(text[mk.end():], "meraki", float(mk["ts"]), mk["host"], mk["category"])
     m = _RFC5424.match(text)
     if m is None:
         return None
     ts_text = m["ts"]
     ts = None if ts_text == "-" else _iso_ts(ts_text, ctx)
-    rest = m["rest"]
+    rest = text[m.end():]
     structured = None
     if rest.startswith("-"):
         rest = rest[2:] if rest.startswith("- ") else rest[1:]

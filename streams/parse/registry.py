@@ -23,12 +23,22 @@ def _by_program() -> dict[str, Dialect]:
     return table
 
 
+_programs: dict[str, Dialect | None] = {}  # program name as printed -> its dialect (memo of _by_program)
+
+
 def detect(env: Envelope) -> Dialect | None:
     """The dialect for this envelope, or None for a vendor we do not know."""
-    if env.program:
-        d = _by_program().get(env.program.lower())
-        if d is not None:
-            return d
+    prog = env.program
+    if prog:
+        try:
+            known = _programs[prog]
+        except KeyError:
+            known = _by_program().get(prog.lower())
+            if len(_programs) >= 4096:
+                _programs.clear()
+            _programs[prog] = known
+        if known is not None:
+            return known
     for d in ALL_DIALECTS:
         if d.sniff(env):
             return d

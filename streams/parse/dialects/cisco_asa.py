@@ -253,7 +253,7 @@ class CiscoAsa(CiscoDialect):
 
     def sniff(self, env: Envelope) -> bool:
         msg = env.msg
-        return "%ASA-" in msg or "%FTD-" in msg
+        return "%" in msg and ("%ASA-" in msg or "%FTD-" in msg)
 
     def prepare_ctx(self, env: Envelope, ev: Event, ctx: ParseContext | None) -> str:
         msg = env.msg

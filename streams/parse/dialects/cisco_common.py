@@ -15,7 +15,7 @@ from datetime import date
 from schemas.events import Action, Event
 from streams.parse.context import MONTHS, ParseContext
 from streams.parse.envelope import Envelope
-from streams.parse.patterns import Dialect, Pattern, apply_fields
+from streams.parse.patterns import Dialect, Pattern
 
 # Addresses as Cisco prints them; IPV6 is loose on purpose (compressed forms, a trailing :port is backtracked).
 IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
@@ -205,13 +205,11 @@ class CiscoDialect(Dialect):
             if m is not None:
                 ev.action = p.action
                 ev.pattern = p.id
-                if p.fields:
-                    apply_fields(ev, p.fields)
-                groups = m.groupdict()
-                if groups:
-                    apply_fields(ev, groups)
-                    if self.hex_message_ids and groups.get("message_id"):
-                        ev.message_id = int(groups["message_id"], 16)
+                p.fill(ev, m)
+                if self.hex_message_ids and "message_id" in p.compiled.groupindex:
+                    mid = m["message_id"]
+                    if mid:
+                        ev.message_id = int(mid, 16)
                 tidy(ev)
                 return
         ev.action = Action.UNRECOGNIZED

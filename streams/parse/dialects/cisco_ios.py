@@ -169,6 +169,10 @@ _HEAD = re.compile(
     r"(?P<h>\d\d):(?P<m>\d\d):(?P<s>\d\d)(?P<frac>\.\d{1,6})?"
     r"(?: (?P<zone>[A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d\d)?)?))?: "
     r"|(?:\d+[ywdh]){1,3}: |\d\d:\d\d:\d\d(?:\.\d+)?: )?")
+# The commonest head, `000123: *Feb  5 21:29:53.123 UTC: `, in a regex a third the cost of `_HEAD`. Whatever
+# it matches, `_HEAD` matches the same way (no origin can precede a month, no year fits before `hh:`).
+_HEAD_FAST = re.compile(r"(\d+): ([*.]?)(" + MONTH_RX + r") +(\d{1,2}) (\d\d):(\d\d):(\d\d)(\.\d{1,6})? ([A-Za-z]{1,5}): ")
+_hour_starts: dict[tuple[object, int, str, str, str, str], float | None] = {}  # see prepare_ctx
 _MNEMONIC = re.compile(r"%(?P<fac>[A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)?)-(?P<sev>[0-7])-(?P<mn>[A-Z][A-Z0-9_]*)(?: ?: ?|$)")
 _ISAKMP = re.compile(r"ISAKMP(?P<sub>-[A-Z]+)?(?: ?:)? ?(?:\((?:\d+:)?(?P<id>\d+)\) ?:*)? *")
 _IPSEC = re.compile(r"IPSEC(?::\(SESSION ID = \d+\) )?\((?P<fn>\w+)\):? ?")
@@ -210,6 +214,27 @@ class CiscoIos(CiscoDialect):
         elif env.host in _DEBUG_TAGS:  # `<191>Feb  5 21:29:53.123: ISAKMP (0): ...` read as host `ISAKMP`
             msg = f"{env.host} {msg}"
             ev.host = None
+        fast = _HEAD_FAST.match(msg)
+        if fast is not None:
+            seq, _, mon, day, h, mi, sec, frac, zone = fast.groups()
+            ev.thread = seq
+            second = float(sec + frac) if frac else int(sec)
+            if header is not None and ctx is not None:
+                # device_time is then a pure function of the header's hour and the clock's hour: keep it
+                key = (ctx.tz, int(header) // 3600, mon, day, h, zone)
+                try:
+                    start = _hour_starts[key]
+                except KeyError:
+                    start = device_time(ctx, header, ev.host, mon, int(day), None, int(h), 0, 0, zone)
+                    if len(_hour_starts) >= 4096:
+                        _hour_starts.clear()
+                    _hour_starts[key] = start
+                ts = None if start is None else start + int(mi) * 60 + second
+            else:
+                ts = device_time(ctx, header, ev.host, mon, int(day), None, int(h), int(mi), second, zone)
+            if ts is not None:
+                ev.timestamp = ts
+            return msg[fast.end():]
         m = _HEAD.match(msg)
         if m is None or m.end() == 0:
             return msg

@@ -26,6 +26,9 @@ _TSHOOT = "Meraki 'Troubleshooting Non-Meraki Site-to-site VPN' (event log messa
 _RACOON = "ipsec-tools racoon message text (isakmp.c, isakmp_ident.c, pfkey.c), "
 _CHARON = "strongSwan charon message text (libcharon), as MX 15.12+ logs it, "
 
+# An address that may end a sentence (`... for 203.0.113.5.`): its last character is a hex digit or
+# a colon (`2001:db8::`), never the period after it.
+_ADDR = r"[0-9A-Fa-f.:]*[0-9A-Fa-f:]"
 _EP = r"(?P<{0}_ip>[0-9A-Fa-f.:]+)\[(?P<{0}_port>\d+)\]"  # racoon's address[port]
 _LOCAL, _REMOTE = _EP.format("local"), _EP.format("remote")
 _COOKIE = r"(?P<ike_sa_id>[0-9a-f]{16}):[0-9a-f]{16}"
@@ -77,6 +80,10 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern(id="meraki-no-valid-proposal", key="failed", action=Action.PROPOSAL_MISMATCH,
             regex=r"^failed to get valid proposal", ref=_RACOON + "'failed to get valid proposal'",
             fields={"ike_version": 1}),
+    Pattern(id="meraki-no-proposal-responder", key="failed", action=Action.PROPOSAL_MISMATCH,
+            regex=r"^failed to get proposal for responder", ref="ipsec-tools racoon isakmp_quick.c (quick_r1recv): 'failed to get proposal for responder.'",
+            fields={"exchange": "QUICK_MODE", "ike_version": 1},
+            note="phase 2: none of the peer's ESP/AH proposals matches this side's sainfo"),
     Pattern(id="meraki-ph2-wait-ph1", key="phase2", action=Action.CHILD_SA_FAILED,
             regex=r"^phase2 negotiation failed due to time up waiting for phase1\. [A-Z]+ "
                   r"(?P<remote_ip>[0-9A-Fa-f.:]+)\[\d+\]->(?P<local_ip>[0-9A-Fa-f.:]+)\[\d+\]",
@@ -95,7 +102,7 @@ PATTERNS: tuple[Pattern, ...] = (
             regex=r"^no (?:suitable )?policy found", ref=_RACOON + "'no policy found'",
             fields={"detail": "child", "ike_version": 1}),
     Pattern(id="meraki-no-config", key="no", action=Action.PEER_CONFIG_NOT_FOUND,
-            regex=r"^no configuration found for (?P<remote_ip>[0-9A-Fa-f.:]+)", ref=_RACOON + "'no configuration found for'",
+            regex=r"^no configuration found for (?P<remote_ip>" + _ADDR + ")", ref=_RACOON + "'no configuration found for'",
             fields={"ike_version": 1}),
     Pattern(id="meraki-exchange-not-allowed", key="exchange", action=Action.PEER_CONFIG_NOT_FOUND,
             regex=r"^exchange (?P<detail>.+?) not allowed in any applicable rmconf",
@@ -107,7 +114,7 @@ PATTERNS: tuple[Pattern, ...] = (
             ref=_TSHOOT + "'invalid HASH_V1 payload length, decryption failed?'; shared failure-classes note",
             fields={"ike_version": 1}, note="identity mismatch looks the same; the engine weighs the episode"),
     Pattern(id="meraki-pskey-missing", key="couldn't", action=Action.PSK_NOT_FOUND,
-            regex=r"^couldn't find the pskey for (?P<remote_ip>[0-9A-Fa-f.:]+)", ref=_RACOON + "'couldn't find the pskey'",
+            regex=r"^couldn't find the pskey for (?P<remote_ip>" + _ADDR + ")", ref=_RACOON + "'couldn't find the pskey'",
             fields={"ike_version": 1}),
     Pattern(id="meraki-dpd-dead", key="DPD:", action=Action.DPD_TIMEOUT,
             regex=r"^DPD: remote \(ISAKMP-SA spi=" + _COOKIE + r"\) seems to be dead", ref=_RACOON + "'DPD: remote ... seems to be dead'",
@@ -147,7 +154,7 @@ PATTERNS: tuple[Pattern, ...] = (
             regex=r"^no shared key found for '(?P<local_id>[^']*)' - '(?P<remote_id>[^']*)'", ref=_CHARON + "'no shared key found for'",
             fields={"ike_version": 2}),
     Pattern(id="meraki-v2-no-ike-config", key="no", action=Action.PEER_CONFIG_NOT_FOUND,
-            regex=r"^no IKE config found for (?P<local_ip>[0-9A-Fa-f.:]+)\.\.\.(?P<remote_ip>[0-9A-Fa-f.:]+)",
+            regex=r"^no IKE config found for (?P<local_ip>[0-9A-Fa-f.:]+)\.\.\.(?P<remote_ip>" + _ADDR + ")",
             ref=_CHARON + "'no IKE config found for ..., sending NO_PROPOSAL_CHOSEN'", fields={"ike_version": 2}),
     Pattern(id="meraki-v2-no-proposal", key="no", action=Action.PROPOSAL_MISMATCH,
             regex=r"^no acceptable proposal found", ref=_CHARON + "'no acceptable proposal found'", fields={"ike_version": 2}),
@@ -175,7 +182,7 @@ PATTERNS: tuple[Pattern, ...] = (
             regex=r"^retransmit \d+ of request with message ID (?P<message_id>\d+)", ref=_CHARON + "'retransmit %d of request'",
             fields={"ike_version": 2}),
     Pattern(id="meraki-v2-init", key="initiating", action=Action.IKE_INIT_SENT,
-            regex=r"^initiating IKE_SA (?P<conn>[^\[ ]+)\[\d+\] to (?P<remote_ip>[0-9A-Fa-f.:]+)", ref=_CHARON + "'initiating IKE_SA'",
+            regex=r"^initiating IKE_SA (?P<conn>[^\[ ]+)\[\d+\] to (?P<remote_ip>" + _ADDR + ")", ref=_CHARON + "'initiating IKE_SA'",
             fields={"ike_version": 2, "role": "initiator"}),
     Pattern(id="meraki-v2-auth-failed", key="*", action=Action.AUTH_FAILED,
             regex=r"^authentication of '(?P<remote_id>[^']*)' with (?P<detail>[^ ]+(?: [^ ]+)?) failed",

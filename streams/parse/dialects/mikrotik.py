@@ -22,6 +22,9 @@ _ROS = "MikroTik RouterOS IPsec manual (help.mikrotik.com, IPsec > Troubleshooti
 _RACOON = "ipsec-tools racoon message text (isakmp.c, isakmp_ident.c, pfkey.c), "
 
 _IP = r"[0-9A-Fa-f.:]+"
+# An address that may end a sentence (`... for 203.0.113.5.`): its last character is a hex digit or
+# a colon (`2001:db8::`), never the period after it.
+_ADDR = r"[0-9A-Fa-f.:]*[0-9A-Fa-f:]"
 _EP = r"(?P<{0}_ip>" + _IP + r")\[(?P<{0}_port>\d+)\]"
 _LOCAL, _REMOTE = _EP.format("local"), _EP.format("remote")
 _COOKIE = r"(?P<ike_sa_id>[0-9a-f]{16}):[0-9a-f]{16}"
@@ -51,6 +54,10 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern(id="mikrotik-ike-deleted", key="ISAKMP-SA", action=Action.SA_DELETED,
             regex=r"^ISAKMP-SA (?:deleted|expired) " + _LOCAL + "-" + _REMOTE + r"(?: spi:" + _COOKIE + ")?",
             ref=_ROS + "'ISAKMP-SA deleted'", fields={"detail": "ike", "ike_version": 1}),
+    Pattern(id="mikrotik-ike-purged", key="purging", action=Action.SA_DELETED,
+            regex=r"^purging ISAKMP-SA (?:" + _LOCAL + "-" + _REMOTE + " )?spi=" + _COOKIE,
+            ref="ipsec-tools racoon isakmp_inf.c (purge_remote): 'purging ISAKMP-SA spi=%s.'; RouterOS adds the endpoints",
+            fields={"detail": "ike", "ike_version": 1}, note="follows 'DPD: remote ... seems to be dead'"),
     Pattern(id="mikrotik-no-proposal", key="no", action=Action.PROPOSAL_MISMATCH,
             regex=r"^no suitable proposal found", ref=_ROS + "'no suitable proposal found'"),
     Pattern(id="mikrotik-no-policy", key="no", action=Action.TS_UNACCEPTABLE,
@@ -63,6 +70,9 @@ PATTERNS: tuple[Pattern, ...] = (
             note="no /ip ipsec peer matches this address"),
     Pattern(id="mikrotik-no-valid-proposal", key="failed", action=Action.PROPOSAL_MISMATCH,
             regex=r"^failed to get valid proposal", ref=_ROS + "'failed to get valid proposal.'"),
+    Pattern(id="mikrotik-no-proposal-responder", key="failed", action=Action.PROPOSAL_MISMATCH,
+            regex=r"^failed to get proposal for responder", ref="ipsec-tools racoon isakmp_quick.c (quick_r1recv): 'failed to get proposal for responder.'",
+            fields={"exchange": "QUICK_MODE", "ike_version": 1}),
     Pattern(id="mikrotik-ph1-preprocess-i", key="failed", action=Action.PHASE1_FAILED,
             regex=r"^failed to pre-process ph1 packet \(side: 0", ref=_ROS + "'failed to pre-process ph1 packet'",
             fields={"role": "initiator", "ike_version": 1}, note="racoon side 0 = initiator, 1 = responder"),
@@ -87,11 +97,18 @@ PATTERNS: tuple[Pattern, ...] = (
             regex=r"^hash mismatch", ref=_ROS + "'hash mismatch'", fields={"ike_version": 1}),
     Pattern(id="mikrotik-wrong-password", key="parsing", action=Action.PSK_MISMATCH,
             regex=r"^parsing packet failed, possible cause: wrong password", ref=_ROS + "'possible cause: wrong password'"),
+    Pattern(id="mikrotik-peer-auth-wrong-password", key="peer", action=Action.PSK_MISMATCH,
+            regex=r"^peer authentication failed, possible cause: wrong password",
+            ref=_ROS + "'peer authentication failed, possible cause: wrong password'",
+            note="RouterOS names the cause itself; without it the line would be a generic AUTH_FAILED"),
     Pattern(id="mikrotik-no-pskey", key="couldn't", action=Action.PSK_NOT_FOUND,
-            regex=r"^couldn't find the pskey for (?P<remote_ip>" + _IP + ")", ref=_RACOON + "'couldn't find the pskey for'"),
+            regex=r"^couldn't find the pskey for (?P<remote_ip>" + _ADDR + ")", ref=_RACOON + "'couldn't find the pskey for'"),
     Pattern(id="mikrotik-notify", key="received", action=Action.NOTIFY_RECEIVED,
             regex=r"^received notify type (?P<notify>[A-Z][A-Z_-]+)", ref=_ROS + "'received notify type ...'",
             fields={"direction": "in"}),
+    Pattern(id="mikrotik-notification", key="notification", action=Action.NOTIFY_RECEIVED,
+            regex=r"^notification (?P<notify>[A-Z][A-Z_-]+) received", ref=_RACOON + "'notification %s received in "
+            "informational exchange'", fields={"direction": "in", "ike_version": 1}),
     Pattern(id="mikrotik-notify-short", key="notify:", action=Action.NOTIFY_RECEIVED,
             regex=r"^notify: (?P<notify>[A-Z][A-Z_-]+)", ref=_ROS + "'notify: INVALID_ID_INFORMATION'",
             fields={"direction": "in"}),

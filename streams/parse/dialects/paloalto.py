@@ -9,8 +9,10 @@ description (`IKE phase-1 negotiation is failed as ...`) without the CSV around 
 event id inferred from its first words. `SA: a[500]-b[500]` prints the firewall's address first.
 
 The object is the IKE gateway for phase-1 events (-> conn) and the IPsec tunnel for phase-2 events
-(-> child). Host is the serial (every log type carries it; the device name only newer SYSTEM logs);
-time is the high-resolution timestamp, else the generated time in the input's zone (`--tz`). Other
+(-> child). Host is the firewall's name as the other vendors' hosts are: the CSV's device name (SYSTEM
+field 22, TRAFFIC field 52; PAN-OS 7.0+/8.1+), else the syslog header's host, else the serial number
+(field 2, in every log type). The serial is not kept when a name is found: Event has no field for it.
+Time is the high-resolution timestamp, else the generated time in the input's zone (`--tz`). Other
 log types (TRAFFIC, THREAT, CONFIG...) stay UNRECOGNIZED.
 """
 
@@ -221,13 +223,18 @@ class Paloalto(Dialect):
         if len(head) < 15:
             return "", ""
         serial, log_type, generated, event_id, obj = head[2], head[3], head[6], head[8], head[9]
-        ev.host = serial or ev.host  # in every log type and PAN-OS version, unlike the device name
         if log_type != "SYSTEM":  # TRAFFIC, THREAT, CONFIG...: other layouts, no VPN state
+            name = ""
+            if log_type == "TRAFFIC" and '"' not in m:  # unquoted: field 52 is the device name
+                fields = m.split(",", 53)
+                name = fields[52] if len(fields) > 53 else ""
+            ev.host = name or ev.host or serial
             ts = _local(generated, env)
             if ts is not None:
                 ev.timestamp = ts
             return "", ""
         desc, tail = _description(head[14])
+        ev.host = (tail[7] if len(tail) > 7 else "") or ev.host or serial  # field 22, the device name
         hires = tail[10] if len(tail) > 10 else ""
         ts = _iso_offset(hires) if hires else None
         if ts is None:

@@ -24,8 +24,9 @@ import orjson
 from schemas.events import Event
 from streams.parse.dialects.strongswan_child import CHILD_PATTERNS
 from streams.parse.dialects.strongswan_ike import EXCHANGES, IKE_PATTERNS
+from streams.parse.dialects.swan_dispatch import TableDialect
 from streams.parse.envelope import Envelope
-from streams.parse.patterns import Dialect, Pattern
+from streams.parse.patterns import Pattern
 
 PATTERNS: tuple[Pattern, ...] = IKE_PATTERNS + CHILD_PATTERNS
 
@@ -39,7 +40,7 @@ _EXCHANGES = frozenset(EXCHANGES)
 _PREFIX = re.compile(r"(?P<thread>\d{2,3})?\[(?P<group>[A-Z]{3})-?\d?\](?: <(?:(?P<name>[^|>]*)\|)?(?P<id>\d+)>)? ")
 
 
-class Strongswan(Dialect):
+class Strongswan(TableDialect):
     name = "strongswan"
     vendor = "strongswan"
     programs = ("charon", "charon-systemd", "charon-cmd", "charon-nm", "charon-svc", "charon-tkm", "swanctl")
@@ -65,30 +66,34 @@ class Strongswan(Dialect):
             self._journal_fields(ev)
         m = _PREFIX.match(msg)
         if m is not None:
-            ev.thread = m["thread"]
-            ev.subsystem = m["group"]
-            if m["id"] is not None:
-                ev.ike_sa_id = m["id"]
-                if m["name"]:
-                    ev.conn = m["name"]
+            ev.thread, ev.subsystem, name, unique = m.groups()
+            if unique is not None:
+                ev.ike_sa_id = unique
+                if name:
+                    ev.conn = name
             msg = msg[m.end():]
         if msg[:1] == " ":  # charon indents detail lines (`  SPI 0x..., src ... dst ...`)
             msg = msg.lstrip(" ")
         return msg
 
     def key_of(self, body: str) -> str:
-        parts = body.split(" ", 3)
-        w1 = parts[0]
+        sp = body.find(" ")
+        w1 = body[:sp] if sp >= 0 else body
         n = KEY_WORDS.get(w1)
-        if n is not None and len(parts) >= n:
-            w2 = parts[1]
-            if w2[-1:] in ("]", "}"):  # IKE_SA name[3], CHILD_SA name{4}
-                w2 = "*"
-            elif w1 == "received" and w2.isupper():  # a notify, payload or exchange name
-                w2 = "%N"
-            if w1 == "received" and body.endswith(" vendor ID"):
-                return "vendor ID"
-            return f"{w1} {w2}" if n == 2 else f"{w1} {w2} {parts[2]}"
+        if n is not None and sp >= 0:
+            sp2 = body.find(" ", sp + 1)
+            if n == 2 or sp2 >= 0:
+                w2 = body[sp + 1:sp2] if sp2 >= 0 else body[sp + 1:]
+                if w2[-1:] in ("]", "}"):  # IKE_SA name[3], CHILD_SA name{4}
+                    w2 = "*"
+                elif w1 == "received" and w2.isupper():  # a notify, payload or exchange name
+                    w2 = "%N"
+                if w1 == "received" and body.endswith(" vendor ID"):
+                    return "vendor ID"
+                if n == 2:
+                    return f"{w1} {w2}"
+                sp3 = body.find(" ", sp2 + 1)
+                return f"{w1} {w2} {body[sp2 + 1:sp3] if sp3 >= 0 else body[sp2 + 1:]}"
         if w1 in _EXCHANGES:
             return "%X"
         c = w1[:1]

@@ -8,7 +8,7 @@ relative to src/libcharon unless they start with src/) and the shared reference 
 from __future__ import annotations
 
 from schemas.events import Action
-from streams.parse.dialects.strongswan_ike import ADDR, CHILD_REF, REF000, SA_REF, TS_PAIR
+from streams.parse.dialects.strongswan_ike import ADDR, CHILD_REF, REF000, SA_REF, TS_PAIR, ip
 from streams.parse.patterns import Pattern
 
 CHILD_CREATE_C = "sa/ikev2/tasks/child_create.c"
@@ -171,15 +171,15 @@ CHILD_PATTERNS: tuple[Pattern, ...] = (
     P(id="strongswan-nat-remote", key="remote", action=Action.INFO,
       regex=r"^remote host is behind NAT$", ref="sa/ike_sa.c: \"remote host is behind NAT\""),
     P(id="strongswan-keepalive", key="sending keep", action=Action.INFO,
-      regex=r"^sending keep alive to (?P<remote_ip>" + ADDR + r")\[(?P<remote_port>\d+)\]$",
+      regex=r"^sending keep alive to " + ip("remote_ip") + r"\[(?P<remote_port>\d+)\]$",
       ref="sa/ike_sa.c: \"sending keep alive to %#H\""),
     P(id="strongswan-mobike", key="peer supports", action=Action.INFO,
       regex=r"^peer supports MOBIKE", ref="sa/ikev2/tasks/ike_mobike.c: \"peer supports MOBIKE\""),
 
     # --- deletion ---------------------------------------------------------------------------------
     P(id="strongswan-ike-deleting", key="deleting IKE_SA", action=Action.SA_DELETED,
-      regex=r"^deleting IKE_SA " + SA_REF + r" between (?P<local_ip>" + ADDR + r")\[(?P<local_id>.*?)\]"
-            r"\.\.\.(?P<remote_ip>" + ADDR + r")\[(?P<remote_id>.*)\]$",
+      regex=r"^deleting IKE_SA " + SA_REF + r" between " + ip("local_ip") + r"\[(?P<local_id>.*?)\]"
+            r"\.\.\." + ip("remote_ip") + r"\[(?P<remote_id>.*)\]$",
       fields={"detail": "ike"},
       ref="sa/ikev2/tasks/ike_delete.c, sa/ikev1/tasks/isakmp_delete.c: "
           "\"deleting IKE_SA %s[%u] between %H[%Y]...%H[%Y]\""),
@@ -257,9 +257,19 @@ CHILD_PATTERNS: tuple[Pattern, ...] = (
     P(id="strongswan-acquire", key="creating", action=Action.INFO,
       regex=r"^creating acquire job for policy (?:" + TS_PAIR + r" )?with reqid \{\d+\}",
       ref="kernel/kernel_handler.c: \"creating acquire job for policy %R === %R with reqid {%u}\""),
+    P(id="strongswan-rekey-job", key="creating", action=Action.REKEY_STARTED,
+      regex=r"^creating rekey job for CHILD_SA (?:ESP|AH)/0x(?P<spi>[0-9a-f]+)/", fields={"detail": "child"},
+      note="the kernel's soft lifetime expired: charon starts rekeying this CHILD_SA (no other DBG1 line says so)",
+      ref="kernel/kernel_handler.c: \"creating %s job for CHILD_SA %N/0x%08x/%H\" with \"rekey\""),
     P(id="strongswan-kernel-job", key="creating", action=Action.INFO,
-      regex=r"^creating (?P<detail>rekey|delete|expire) job for CHILD_SA (?:ESP|AH)/0x(?P<spi>[0-9a-f]+)/",
+      regex=r"^creating (?P<detail>delete|expire) job for CHILD_SA (?:ESP|AH)/0x(?P<spi>[0-9a-f]+)/",
       ref="kernel/kernel_handler.c: \"creating %s job for CHILD_SA %N/0x%08x/%H\""),
+    P(id="strongswan-interface", key="interface", action=Action.INFO,
+      regex=r"^interface (?P<detail>\S+ (?:activated|deactivated|deleted))$",
+      ref="plugins/kernel_netlink/kernel_netlink_net.c: \"interface %s activated\""),
+    P(id="strongswan-address-change", key="%H", action=Action.INFO,
+      regex=r"^[0-9A-Fa-f:.]+ (?:appeared on|disappeared from) (?P<detail>\S+)$",
+      ref="plugins/kernel_netlink/kernel_netlink_net.c: \"%H appeared on %s\", \"%H disappeared from %s\""),
     P(id="strongswan-updown", key="updown:", action=Action.INFO,
       regex=r"^updown: (?P<detail>.+)$", ref="plugins/updown/updown_listener.c: \"updown: %s\""),
 
@@ -284,7 +294,7 @@ CHILD_PATTERNS: tuple[Pattern, ...] = (
     P(id="strongswan-virtual-ip-install", key="installing", action=Action.INFO,
       regex=r"^installing (?:new virtual IP|DNS server) ", ref="sa/ike_sa.c: \"installing new virtual IP %H\""),
     P(id="strongswan-no-virtual-ip", key="no virtual", action=Action.NOTIFY_SENT,
-      regex=r"^no virtual IP found(?: for (?P<remote_ip>" + ADDR + r") requested by '(?P<remote_id>.*)'|, sending "
+      regex=r"^no virtual IP found(?: for " + ip("remote_ip") + r" requested by '(?P<remote_id>.*)'|, sending "
             r"(?P<notify>\S+))$",
       fields={"direction": "out"},
       ref="sa/ikev2/tasks/ike_config.c: \"no virtual IP found, sending %N\""),

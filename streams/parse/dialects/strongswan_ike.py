@@ -19,6 +19,14 @@ from streams.parse.patterns import Pattern
 # --- regex fragments ------------------------------------------------------------------------------
 # `%H` prints a bare address, `%#H` address[port]; IPv6 addresses keep their colons.
 ADDR = r"[^\s\[\]]+"
+IP = r"\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*"  # dotted quad, or anything IPv6 (not %any)
+
+
+def ip(field: str) -> str:
+    """`%H` captured into `field` when it is an address; `%any` and the names anonymised logs print there
+    (`to MERAKI`) still match, but set nothing."""
+    return r"(?:(?P<" + field + r">" + IP + r")|" + ADDR + r")"
+
 SA_REF = r"(?P<conn>[^\s\[\]]+)\[(?P<ike_sa_id>\d+)\]"  # IKE_SA name[unique id]
 CHILD_REF = r"(?P<child>[^\s{}]+)\{(?P<child_id>\d+)\}"  # CHILD_SA name{unique id}
 # `%#R === %#R`: one or more selectors per side; charon < 5.2 printed `%#R=== %#R`.
@@ -67,34 +75,33 @@ CERT_MGR_C = "src/libstrongswan/credentials/credential_manager.c"
 TM_V2 = "sa/ikev2/task_manager_v2.c"
 TM_V1 = "sa/ikev1/task_manager_v1.c"
 REF000 = "shared reference 000 (Common IKEv2 negotiation errors)"
-_ENDS = (r"(?P<local_ip>" + ADDR + r")\[(?P<local_id>.*?)\]\.\.\.(?P<remote_ip>" + ADDR
-         + r")\[(?P<remote_id>.*)\]$")  # %H[%Y]...%H[%Y]
+_ENDS = (ip("local_ip") + r"\[(?P<local_id>.*?)\]\.\.\." + ip("remote_ip") + r"\[(?P<remote_id>.*)\]$")  # %H[%Y]...%H[%Y]
 
 P = Pattern
 IKE_PATTERNS: tuple[Pattern, ...] = (
     # --- IKE SA setup ---------------------------------------------------------------------------
     P(id="strongswan-ike-initiate", key="initiating IKE_SA", action=Action.IKE_INIT_SENT,
-      regex=r"^initiating IKE_SA " + SA_REF + r" to (?P<remote_ip>" + ADDR + r")$",
+      regex=r"^initiating IKE_SA " + SA_REF + r" to " + ip("remote_ip") + r"$",
       fields={"role": "initiator", "ike_version": 2, "exchange": "IKE_SA_INIT"},
       ref=IKE_INIT_C + ": \"initiating IKE_SA %s[%u] to %H\""),
     P(id="strongswan-ike-initiate-main-mode", key="initiating Main", action=Action.IKE_INIT_SENT,
-      regex=r"^initiating Main Mode IKE_SA " + SA_REF + r" to (?P<remote_ip>" + ADDR + r")$",
+      regex=r"^initiating Main Mode IKE_SA " + SA_REF + r" to " + ip("remote_ip") + r"$",
       fields={"role": "initiator", "ike_version": 1, "exchange": "ID_PROT"},
       ref=MAIN_MODE_C + ": \"initiating Main Mode IKE_SA %s[%u] to %H\""),
     P(id="strongswan-ike-initiate-aggressive", key="initiating Aggressive", action=Action.IKE_INIT_SENT,
-      regex=r"^initiating Aggressive Mode IKE_SA " + SA_REF + r" to (?P<remote_ip>" + ADDR + r")$",
+      regex=r"^initiating Aggressive Mode IKE_SA " + SA_REF + r" to " + ip("remote_ip") + r"$",
       fields={"role": "initiator", "ike_version": 1, "exchange": "AGGRESSIVE"},
       ref=MAIN_MODE_C + ": \"initiating Aggressive Mode IKE_SA %s[%u] to %H\""),
     P(id="strongswan-ike-peer-initiates", key="%H", action=Action.IKE_INIT_RECEIVED,
-      regex=r"^(?P<remote_ip>" + ADDR + r") is initiating (?:an IKE_SA|IKE_SA " + SA_REF + r")$",
+      regex=r"^" + ip("remote_ip") + r" is initiating (?:an IKE_SA|IKE_SA " + SA_REF + r")$",
       fields={"role": "responder", "ike_version": 2, "exchange": "IKE_SA_INIT"},
       ref=IKE_INIT_C + ": \"%H is initiating an IKE_SA\" (5.x), \"%H is initiating IKE_SA %s[%u]\" (6.x)"),
     P(id="strongswan-ike-peer-initiates-main-mode", key="%H", action=Action.IKE_INIT_RECEIVED,
-      regex=r"^(?P<remote_ip>" + ADDR + r") is initiating a Main Mode IKE_SA$",
+      regex=r"^" + ip("remote_ip") + r" is initiating a Main Mode IKE_SA$",
       fields={"role": "responder", "ike_version": 1, "exchange": "ID_PROT"},
       ref=MAIN_MODE_C + ": \"%H is initiating a Main Mode IKE_SA\""),
     P(id="strongswan-ike-peer-initiates-aggressive", key="%H", action=Action.IKE_INIT_RECEIVED,
-      regex=r"^(?P<remote_ip>" + ADDR + r") is initiating a Aggressive Mode IKE_SA$",
+      regex=r"^" + ip("remote_ip") + r" is initiating a Aggressive Mode IKE_SA$",
       fields={"role": "responder", "ike_version": 1, "exchange": "AGGRESSIVE"},
       ref=MAIN_MODE_C + ": \"%H is initiating a Aggressive Mode IKE_SA\" (sic)"),
     P(id="strongswan-ike-established", key="IKE_SA *", action=Action.IKE_SA_ESTABLISHED,
@@ -121,7 +128,7 @@ IKE_PATTERNS: tuple[Pattern, ...] = (
       note="a new keying try after the retransmits of the previous one were given up",
       ref="sa/ike_sa.c retransmit(): \"peer not responding, trying again (%d/%d)\""),
     P(id="strongswan-ike-half-open-timeout", key="deleting half", action=Action.IKE_SA_FAILED,
-      regex=r"^deleting half open IKE_SA (?:(?:" + SA_REF + r" )?with (?P<remote_ip>" + ADDR + r") )?after timeout$",
+      regex=r"^deleting half open IKE_SA (?:(?:" + SA_REF + r" )?with " + ip("remote_ip") + r" )?after timeout$",
       ref="processing/jobs/delete_ike_sa_job.c: \"deleting half open IKE_SA %s[%u] with %H after timeout\""),
     P(id="strongswan-ike-unestablished-deleted", key="deleting unestablished", action=Action.IKE_SA_FAILED,
       regex=r"^deleting unestablished IKE_SA$", ref="sa/ike_sa.c: \"deleting unestablished IKE_SA\""),
@@ -129,18 +136,16 @@ IKE_PATTERNS: tuple[Pattern, ...] = (
       regex=r"^unable to resolve (?P<detail>\S+), initiate aborted$",
       ref="sa/ike_sa.c: \"unable to resolve %s, initiate aborted\""),
     P(id="strongswan-ike-invalid-version", key="received unsupported", action=Action.INVALID_VERSION,
-      regex=r"^received unsupported IKE version (?P<detail>\d+\.\d+) from (?P<remote_ip>" + ADDR
-            + r"), sending INVALID_MAJOR_VERSION$",
+      regex=r"^received unsupported IKE version (?P<detail>\d+\.\d+) from " + ip("remote_ip") + r", sending INVALID_MAJOR_VERSION$",
       fields={"notify": "INVALID_MAJOR_VERSION", "direction": "out"},
       ref="network/receiver.c: \"received unsupported IKE version %d.%d from %H, sending INVALID_MAJOR_VERSION\""),
     P(id="strongswan-ike-version-not-supported", key="IKE", action=Action.INVALID_VERSION,
-      regex=r"^IKE version (?P<ike_version>\d) not supported$", ref="sa/ike_sa.c: \"IKE version %d not supported\""),
+      regex=r"^IKE version (?P<detail>\d+) not supported$", ref="sa/ike_sa.c: \"IKE version %d not supported\""),
     P(id="strongswan-ike-invalid-header", key="received invalid", action=Action.MESSAGE_PARSE_FAILED,
-      regex=r"^received invalid IKE header from (?P<remote_ip>" + ADDR + r") - ignored$", fields={"direction": "in"},
+      regex=r"^received invalid IKE header from " + ip("remote_ip") + r" - ignored$", fields={"direction": "in"},
       ref="network/receiver.c: \"received invalid IKE header from %H - ignored\""),
     P(id="strongswan-ike-no-ike-config", key="no IKE", action=Action.PEER_CONFIG_NOT_FOUND,
-      regex=r"^no IKE config found for (?P<local_ip>" + ADDR + r")\.\.\.(?P<remote_ip>" + ADDR
-            + r"), sending (?P<notify>\S+)$",
+      regex=r"^no IKE config found for " + ip("local_ip") + r"\.\.\." + ip("remote_ip") + r", sending (?P<notify>\S+)$",
       fields={"direction": "out"}, note="no connection is configured for this pair of addresses at all",
       ref=TM_V2 + ", " + TM_V1 + ": \"no IKE config found for %H...%H, sending %N\""),
     P(id="strongswan-ike-redirected", key="redirected", action=Action.INFO,
@@ -160,17 +165,15 @@ IKE_PATTERNS: tuple[Pattern, ...] = (
       regex=r"^parsed (?P<exchange>" + _V1_EXCH + r") " + _MSG,
       fields={"direction": "in", "ike_version": 1}, ref=MESSAGE_C),
     P(id="strongswan-packet-sent", key="sending packet:", action=Action.PACKET_SENT,
-      regex=r"^sending packet: from (?P<local_ip>" + ADDR + r")\[(?P<local_port>\d+)\] to (?P<remote_ip>"
-            + ADDR + r")\[(?P<remote_port>\d+)\]",
+      regex=r"^sending packet: from " + ip("local_ip") + r"\[(?P<local_port>\d+)\] to " + ip("remote_ip") + r"\[(?P<remote_port>\d+)\]",
       fields={"direction": "out"}, ref="network/sender.c: \"sending packet: from %#H to %#H (%zu bytes)\""),
     P(id="strongswan-packet-received", key="received packet:", action=Action.PACKET_RECEIVED,
-      regex=r"^received packet: from (?P<remote_ip>" + ADDR + r")\[(?P<remote_port>\d+)\] to (?P<local_ip>"
-            + ADDR + r")\[(?P<local_port>\d+)\]",
+      regex=r"^received packet: from " + ip("remote_ip") + r"\[(?P<remote_port>\d+)\] to " + ip("local_ip") + r"\[(?P<local_port>\d+)\]",
       fields={"direction": "in"},
       ref="processing/jobs/process_message_job.c: \"received packet: from %#H to %#H (%zu bytes)\""),
     P(id="strongswan-packet-unencrypted-info", key="received unencrypted", action=Action.PACKET_RECEIVED,
-      regex=r"^received unencrypted informational: from (?P<remote_ip>" + ADDR + r")\[(?P<remote_port>\d+)\] "
-            r"to (?P<local_ip>" + ADDR + r")\[(?P<local_port>\d+)\]",
+      regex=r"^received unencrypted informational: from " + ip("remote_ip") + r"\[(?P<remote_port>\d+)\] "
+            r"to " + ip("local_ip") + r"\[(?P<local_port>\d+)\]",
       fields={"direction": "in", "exchange": "INFORMATIONAL"},
       ref="processing/jobs/process_message_job.c: \"received unencrypted informational: from %#H to %#H\""),
     P(id="strongswan-retransmit-v2", key="retransmit", action=Action.RETRANSMIT,
@@ -329,8 +332,8 @@ IKE_PATTERNS: tuple[Pattern, ...] = (
 
     # --- peer configs and identities --------------------------------------------------------------
     P(id="strongswan-peer-config-lookup", key="looking", action=Action.PEER_CONFIG_LOOKUP,
-      regex=r"^looking for (?:[\w -]+ )?peer configs matching (?P<local_ip>" + ADDR + r")(?:\[(?P<local_id>.*?)\])?"
-            r"\.\.\.(?P<remote_ip>" + ADDR + r")\[(?P<remote_id>.*)\]$",
+      regex=r"^looking for (?:[\w -]+ )?peer configs matching " + ip("local_ip") + r"(?:\[(?P<local_id>.*?)\])?"
+            r"\.\.\." + ip("remote_ip") + r"\[(?P<remote_id>.*)\]$",
       ref=IKE_AUTH_C + ": \"looking for peer configs matching %H[%Y]...%H[%Y]\"; sa/ikev1/phase1.c: "
           "\"looking for %N peer configs matching %H...%H[%Y]\""),
     P(id="strongswan-peer-config-selected", key="selected", action=Action.INFO,
@@ -394,7 +397,7 @@ IKE_PATTERNS: tuple[Pattern, ...] = (
       ref=PSK_C + ": \"no shared key found for '%Y' - '%Y'\"; sa/ikev1/phase1.c: "
           "\"no shared key found for '%Y'[%H] - '%Y'[%H]\""),
     P(id="strongswan-psk-not-found-hosts", key="no shared", action=Action.PSK_NOT_FOUND,
-      regex=r"^no shared key found for (?P<local_ip>" + ADDR + r") - (?P<remote_ip>" + ADDR + r")$",
+      regex=r"^no shared key found for " + ip("local_ip") + r" - " + ip("remote_ip") + r"$",
       ref="sa/ikev1/phase1.c: \"no shared key found for %H - %H\""),
     P(id="strongswan-psk-mac-mismatch", key="tried", action=Action.PSK_MISMATCH,
       regex=r"^tried \d+ shared keys? for '(?P<local_id>.*?)' - '(?P<remote_id>.*?)', but MAC mismatched$",
