@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from enrichers.fleet_state import Incident, Member, Scope, TunnelHealth
+from schemas.docpath import get_path
 from schemas.events import iso
 from schemas.indices import (
     DEFAULT_INDICES,
@@ -86,13 +87,6 @@ def _epoch(ts: str) -> float:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
 
 
-def _get(doc: Doc, path: str) -> Any:
-    cur: Any = doc
-    for part in path.split("."):
-        cur = cur.get(part) if isinstance(cur, dict) else None
-    return cur
-
-
 def _add(items: list[str], item: str, limit: int) -> bool:
     if item in items or len(items) >= limit:
         return False
@@ -152,11 +146,11 @@ class FleetContext:
         gw_scope = self._scope("local", gateway or NO_KEY)
         peer_scope = self._scope("peer", peer) if peer and gateway else None
         obs = Observation(doc)
-        if _get(doc, "event.outcome") == "failure":
+        if get_path(doc, "event.outcome") == "failure":
             self._failure(doc, t, tid, gateway, peer, gw_scope, peer_scope, obs)
-        elif _get(doc, "event.outcome") == "success":
-            start = _get(doc, "event.start")
-            up_at = _epoch(start) if start and _get(doc, "tunnelsight.episode.kind") == "established" else t
+        elif get_path(doc, "event.outcome") == "success":
+            start = get_path(doc, "event.start")
+            up_at = _epoch(start) if start and get_path(doc, "tunnelsight.episode.kind") == "established" else t
             self._success(doc, up_at, tid, gw_scope, peer_scope, obs)
         self._save(gw_scope)
         if peer_scope is not None:
@@ -185,7 +179,7 @@ class FleetContext:
                  peer_scope: Scope | None, obs: Observation) -> None:
         cfg = self.config
         health = gw_scope.tunnels.get(tid)
-        diag_id = str(_get(doc, "tunnelsight.id"))
+        diag_id = str(get_path(doc, "tunnelsight.id"))
         if health is not None and health.last_diag == diag_id:  # redelivered: annotate, count nothing
             doc["tunnelsight"]["recurrence"] = health.last_recurrence
             obs.tunnel = self._tunnel_doc(doc, tid, health, failed=True)
@@ -206,7 +200,7 @@ class FleetContext:
         health.last_failure, health.failures = t, health.failures + 1
         health.last_diag, health.last_recurrence = diag_id, recurrence
         doc["tunnelsight"]["recurrence"] = recurrence
-        cls = str(_get(doc, "vpn.failure.class") or "unknown")
+        cls = str(get_path(doc, "vpn.failure.class") or "unknown")
         incident_ids = []
         if peer:  # a failure that names no peer says nothing about the fleet
             scopes = [(gw_scope, peer, cfg.min_peers)]
@@ -303,16 +297,16 @@ class FleetContext:
             "tunnelsight": {"tunnel": {
                 "id": tid, "status": h.status, "since": iso(h.since), "last_failure": iso(h.last_failure),
                 "last_recovery": iso(h.last_recovery), "failures": h.failures,
-                "last_diagnosis": _get(doc, "tunnelsight.id"),
+                "last_diagnosis": get_path(doc, "tunnelsight.id"),
             }},
         }
         if failed:
             state["vpn"]["phase"] = vpn.get("phase")
             state["vpn"]["failure"] = {k: v for k, v in (vpn.get("failure") or {}).items()
                                        if k in ("class", "rule")}
-            state["tunnelsight"]["recurrence"] = _get(doc, "tunnelsight.recurrence")
+            state["tunnelsight"]["recurrence"] = get_path(doc, "tunnelsight.recurrence")
         for key in ("gateway", "peer"):
-            if _get(doc, f"tunnelsight.{key}"):
+            if get_path(doc, f"tunnelsight.{key}"):
                 state["tunnelsight"][key] = doc["tunnelsight"][key]
         return _prune(state)
 

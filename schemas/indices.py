@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from schemas.catalogue import load
+from schemas.docpath import get_path
 
 log = logging.getLogger(__name__)
 
@@ -116,14 +117,6 @@ def tunnel_key(gateway: str | None, peer: str | None, sa: str | None) -> str:
     return key
 
 
-def _get(doc: dict[str, Any], path: str) -> Any:
-    cur: Any = doc
-    for part in path.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
-
 
 def tunnel_parts(doc: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     """(gateway, peer, SA) of a diagnosis: SA is the configured connection, else the CHILD_SA name.
@@ -131,9 +124,9 @@ def tunnel_parts(doc: dict[str, Any]) -> tuple[str | None, str | None, str | Non
     The connection comes first because an IKE failure names no CHILD_SA while a later CHILD_SA
     failure of the same tunnel does: both must land on one tunnel.
     """
-    gateway = _get(doc, "observer.hostname")
-    peer = _get(doc, "vpn.remote.ip") or _get(doc, "vpn.remote.id")
-    sa = _get(doc, "vpn.connection") or _get(doc, "vpn.child.name")
+    gateway = get_path(doc, "observer.hostname")
+    peer = get_path(doc, "vpn.remote.ip") or get_path(doc, "vpn.remote.id")
+    sa = get_path(doc, "vpn.connection") or get_path(doc, "vpn.child.name")
     return gateway, peer, sa
 
 
@@ -143,7 +136,7 @@ def tunnel_id(doc: dict[str, Any]) -> str:
 
 def is_tunnel_level(doc: dict[str, Any]) -> bool:
     """A diagnosis of a whole tunnel seen from both gateways: it repeats the per-gateway ones."""
-    return bool(_get(doc, "vpn.tunnel.ends"))
+    return bool(get_path(doc, "vpn.tunnel.ends"))
 
 
 # --- operations ---------------------------------------------------------------------------------------
@@ -180,9 +173,9 @@ def recovery_op(diagnosis_id: str, diagnosis_timestamp: str, recovered_at: str, 
 def event_op(doc: dict[str, Any], indices: Indices = DEFAULT_INDICES) -> IndexOp:
     """Index a parsed line; the id hashes the line and its times, so a replay does not duplicate it.
     A line without a time goes to the month it was received in."""
-    ts = doc.get("@timestamp") or _get(doc, "event.created")
-    ident = "\x1f".join(str(x) for x in (ts, _get(doc, "event.created"), _get(doc, "observer.hostname"),
-                                          _get(doc, "event.original")))
+    ts = doc.get("@timestamp") or get_path(doc, "event.created")
+    ident = "\x1f".join(str(x) for x in (ts, get_path(doc, "event.created"), get_path(doc, "observer.hostname"),
+                                          get_path(doc, "event.original")))
     return IndexOp(indices.index_for("event", ts), hashlib.blake2b(ident.encode(), digest_size=16).hexdigest(),
                    doc)
 
@@ -206,7 +199,7 @@ def deadletter_doc(stage: str, reason: str, original: str | bytes | None, *, tim
 
 
 def deadletter_op(doc: dict[str, Any], indices: Indices = DEFAULT_INDICES) -> IndexOp:
-    ident = "\x1f".join(str(_get(doc, p)) for p in ("@timestamp", "tunnelsight.deadletter.topic",
+    ident = "\x1f".join(str(get_path(doc, p)) for p in ("@timestamp", "tunnelsight.deadletter.topic",
                                                     "tunnelsight.deadletter.partition",
                                                     "tunnelsight.deadletter.offset", "event.original"))
     return IndexOp(indices.index_for("deadletter", doc["@timestamp"]),
@@ -217,7 +210,7 @@ def route(doc: dict[str, Any], indices: Indices = DEFAULT_INDICES) -> IndexOp:
     """The operation for a whole document, by its `event.dataset` (never by which fields it has: a
     diagnosis inside a fleet incident carries `tunnelsight.incident.id` too). Partial updates (recovery
     stamps) have no dataset: carry those as IndexOps (`dataclasses.asdict(op)`), not as documents."""
-    dataset = _get(doc, "event.dataset")
+    dataset = get_path(doc, "event.dataset")
     if dataset == "tunnelsight.diagnosis":
         return diagnosis_op(doc, indices)
     if dataset == "tunnelsight.incident":

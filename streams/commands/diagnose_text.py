@@ -6,20 +6,24 @@ periods with uptime and rekeys; then the tunnels seen from both ends; then what 
 
 from __future__ import annotations
 
+import io
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from schemas.docpath import get_path
+
 Doc = dict[str, Any]
 
+# Log lines are data: what they carry reaches a terminal escaped (ESC, BEL, CR, C1 controls, bidi overrides).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
-def _g(doc: Doc, *path: str) -> Any:
-    cur: Any = doc
-    for part in path:
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
+
+def printable(text: str) -> str:
+    """`text` with every control character but newline and tab shown as its escape (`\\x1b`)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 
 def _when(iso: str | None) -> str:
@@ -46,46 +50,46 @@ def _duration(seconds: float) -> str:
 
 
 def _tunnel_title(doc: Doc) -> str:
-    host = _g(doc, "observer", "hostname") or "?"
-    peer = _g(doc, "vpn", "remote", "ip") or _g(doc, "vpn", "remote", "id") or "peer ?"
-    local = _g(doc, "vpn", "local", "ip")
+    host = get_path(doc, "observer.hostname") or "?"
+    peer = get_path(doc, "vpn.remote.ip") or get_path(doc, "vpn.remote.id") or "peer ?"
+    local = get_path(doc, "vpn.local.ip")
     parts = [f"{host}{f' ({local})' if local else ''} -> {peer}"]
-    if _g(doc, "vpn", "connection"):
-        parts.append(f"connection {_g(doc, 'vpn', 'connection')}")
-    parts.append(_g(doc, "observer", "vendor") or "?")
+    if get_path(doc, "vpn.connection"):
+        parts.append(f"connection {get_path(doc, 'vpn.connection')}")
+    parts.append(get_path(doc, "observer.vendor") or "?")
     return ", ".join(parts)
 
 
 def _ike_line(doc: Doc) -> str:
-    bits = [f"phase {_g(doc, 'vpn', 'phase')}"]
-    version, role, exchange = (_g(doc, "vpn", "ike", k) for k in ("version", "role", "exchange"))
+    bits = [f"phase {get_path(doc, 'vpn.phase')}"]
+    version, role, exchange = (get_path(doc, f"vpn.ike.{k}") for k in ("version", "role", "exchange"))
     if version:
         bits.append(f"IKEv{version}")
     if role:
         bits.append(role)
     if exchange:
         bits.append(f"in {exchange}")
-    if _g(doc, "vpn", "child", "name"):
-        bits.append(f"CHILD_SA {_g(doc, 'vpn', 'child', 'name')}")
-    attempts = _g(doc, "vpn", "attempts") or 1
+    if get_path(doc, "vpn.child.name"):
+        bits.append(f"CHILD_SA {get_path(doc, 'vpn.child.name')}")
+    attempts = get_path(doc, "vpn.attempts") or 1
     bits.append(f"{attempts} attempt{'s' if attempts != 1 else ''}")
     return ", ".join(bits)
 
 
 def _failure(doc: Doc, out: TextIO, indent: str = "  ") -> None:
-    f = _g(doc, "vpn", "failure")
-    flap = "  [FLAPPING]" if _g(doc, "vpn", "flapping") else ""
-    out.write(f"{indent}FAILED  {_span(_g(doc, 'event', 'start'), _g(doc, 'event', 'end'))}  "
+    f = get_path(doc, "vpn.failure")
+    flap = "  [FLAPPING]" if get_path(doc, "vpn.flapping") else ""
+    out.write(f"{indent}FAILED  {_span(get_path(doc, 'event.start'), get_path(doc, 'event.end'))}  "
               f"{f['class']}  (confidence {f['confidence']:.2f}, rule {f['rule']}){flap}\n")
     pad = indent + "        "
     out.write(f"{pad}{_ike_line(doc)}\n")
     out.write(f"{pad}why: {f['reason']}\n")
-    evidence = _g(doc, "vpn", "evidence") or []
+    evidence = get_path(doc, "vpn.evidence") or []
     if evidence:
         out.write(f"{pad}evidence:\n")
         for line in evidence:
             out.write(f"{pad}  | {line}\n")
-    fix = _g(doc, "vpn", "remediation") or {}
+    fix = get_path(doc, "vpn.remediation") or {}
     if fix.get("summary"):
         out.write(f"{pad}fix: {fix['summary']}\n")
         for step in fix.get("steps", []):
@@ -93,31 +97,38 @@ def _failure(doc: Doc, out: TextIO, indent: str = "  ") -> None:
 
 
 def _success(doc: Doc, out: TextIO) -> None:
-    uptime = float(_g(doc, "vpn", "uptime") or 0.0)
-    rekeys = _g(doc, "vpn", "rekeys") or 0
-    flap = "  [FLAPPING]" if _g(doc, "vpn", "flapping") else ""
-    still = " (still up at end of input)" if _g(doc, "tunnelsight", "episode", "closed_by") == "flush" else ""
-    out.write(f"  UP      {_when(_g(doc, 'event', 'start'))}  for {_duration(uptime)}{still}, "
+    uptime = float(get_path(doc, "vpn.uptime") or 0.0)
+    rekeys = get_path(doc, "vpn.rekeys") or 0
+    flap = "  [FLAPPING]" if get_path(doc, "vpn.flapping") else ""
+    still = " (still up at end of input)" if get_path(doc, "tunnelsight.episode.closed_by") == "flush" else ""
+    out.write(f"  UP      {_when(get_path(doc, 'event.start'))}  for {_duration(uptime)}{still}, "
               f"{rekeys} rekey{'s' if rekeys != 1 else ''}{flap}\n")
-    children = _g(doc, "vpn", "children") or []
+    children = get_path(doc, "vpn.children") or []
     if children:
         listed = ", ".join(f"{c['name']} ({c['status']}, {c['rekeys']} rekeys)" for c in children)
         out.write(f"          phase 2: {listed}\n")
 
 
 def render(docs: list[Doc], stats: Mapping[str, int], out: TextIO) -> None:
+    """The report; everything taken from log lines is escaped for the terminal (see `printable`)."""
+    buf = io.StringIO()
+    _render(docs, stats, buf)
+    out.write(printable(buf.getvalue()))
+
+
+def _render(docs: list[Doc], stats: Mapping[str, int], out: TextIO) -> None:
     tunnels: dict[tuple[str, str], list[Doc]] = {}
     joined: list[Doc] = []
     for doc in docs:
-        if _g(doc, "vpn", "tunnel", "ends"):
+        if get_path(doc, "vpn.tunnel.ends"):
             joined.append(doc)
             continue
-        key = (_g(doc, "observer", "hostname") or "", _g(doc, "vpn", "remote", "ip")
-               or _g(doc, "vpn", "connection") or "")
+        key = (get_path(doc, "observer.hostname") or "", get_path(doc, "vpn.remote.ip")
+               or get_path(doc, "vpn.connection") or "")
         tunnels.setdefault(key, []).append(doc)
-    outcomes = Counter(doc["event"]["outcome"] for doc in docs if not _g(doc, "vpn", "tunnel", "ends"))
+    outcomes = Counter(doc["event"]["outcome"] for doc in docs if not get_path(doc, "vpn.tunnel.ends"))
     for key in sorted(tunnels):
-        group = sorted(tunnels[key], key=lambda d: _g(d, "event", "start") or "")
+        group = sorted(tunnels[key], key=lambda d: get_path(d, "event.start") or "")
         out.write(_tunnel_title(group[0]) + "\n")
         for doc in group:
             if doc["event"]["outcome"] == "failure":
@@ -128,7 +139,7 @@ def render(docs: list[Doc], stats: Mapping[str, int], out: TextIO) -> None:
     if joined:
         out.write("Seen from both ends\n")
         for doc in joined:
-            ends = _g(doc, "vpn", "tunnel", "ends")
+            ends = get_path(doc, "vpn.tunnel.ends")
             names = " <-> ".join(f"{e.get('hostname', '?')} ({e.get('role', '?')}, {e.get('ip', '?')})" for e in ends)
             out.write(f"  {names}\n")
             _failure(doc, out, indent="    ")

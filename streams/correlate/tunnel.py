@@ -17,19 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from schemas.diagnosis import OUTCOME_FAILURE, Diagnosis, Endpoint, Failure, TunnelEnd, document_id
+from schemas.docpath import get_path
 
 Doc = dict[str, Any]
 MAX_PENDING = 8  # diagnoses waiting per address pair
 EVIDENCE_LINES = 8
 
-
-def _get(doc: Doc, *path: str) -> Any:
-    cur: Any = doc
-    for part in path:
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
 
 
 def _epoch(text: str | None) -> float:
@@ -40,9 +33,9 @@ def _epoch(text: str | None) -> float:
 
 def address_pair(doc: Doc) -> str | None:
     """`a|b` (sorted) for a gateway's failure diagnosis naming both addresses; None otherwise."""
-    if _get(doc, "event", "outcome") != OUTCOME_FAILURE or _get(doc, "vpn", "tunnel"):
+    if get_path(doc, "event.outcome") != OUTCOME_FAILURE or get_path(doc, "vpn.tunnel"):
         return None
-    local, remote = _get(doc, "vpn", "local", "ip"), _get(doc, "vpn", "remote", "ip")
+    local, remote = get_path(doc, "vpn.local.ip"), get_path(doc, "vpn.remote.ip")
     if not local or not remote or local == remote:
         return None
     return "|".join(sorted((local, remote)))
@@ -60,9 +53,9 @@ class TunnelJoin:
         pair = address_pair(doc)
         if pair is None:
             return []
-        start = _epoch(_get(doc, "event", "start"))
-        end = _epoch(_get(doc, "event", "end"))
-        waiting = [d for d in self.pending.get(pair, ()) if _epoch(_get(d, "event", "end")) >= start - self.window]
+        start = _epoch(get_path(doc, "event.start"))
+        end = _epoch(get_path(doc, "event.end"))
+        waiting = [d for d in self.pending.get(pair, ()) if _epoch(get_path(d, "event.end")) >= start - self.window]
         for i, other in enumerate(waiting):
             if self._other_end(doc, other, start, end):
                 del waiting[i]
@@ -79,78 +72,78 @@ class TunnelJoin:
             self.pending.pop(pair, None)
 
     def _other_end(self, doc: Doc, other: Doc, start: float, end: float) -> bool:
-        if _get(other, "observer", "hostname") == _get(doc, "observer", "hostname"):
+        if get_path(other, "observer.hostname") == get_path(doc, "observer.hostname"):
             return False
-        if _get(other, "vpn", "local", "ip") != _get(doc, "vpn", "remote", "ip"):
+        if get_path(other, "vpn.local.ip") != get_path(doc, "vpn.remote.ip"):
             return False
-        if _get(other, "vpn", "remote", "ip") != _get(doc, "vpn", "local", "ip"):
+        if get_path(other, "vpn.remote.ip") != get_path(doc, "vpn.local.ip"):
             return False
-        o_start, o_end = _epoch(_get(other, "event", "start")), _epoch(_get(other, "event", "end"))
+        o_start, o_end = _epoch(get_path(other, "event.start")), _epoch(get_path(other, "event.end"))
         return o_start <= end + self.window and start <= o_end + self.window
 
 
 def _specificity(doc: Doc) -> tuple[float, int]:
     """Confidence first; on a tie the responder, who saw why, explains."""
-    return (float(_get(doc, "vpn", "failure", "confidence") or 0.0),
-            1 if _get(doc, "vpn", "ike", "role") == "responder" else 0)
+    return (float(get_path(doc, "vpn.failure.confidence") or 0.0),
+            1 if get_path(doc, "vpn.ike.role") == "responder" else 0)
 
 
 def _end(doc: Doc) -> TunnelEnd:
-    return TunnelEnd(host=_get(doc, "observer", "hostname"), vendor=_get(doc, "observer", "vendor") or "unknown",
-                     role=_get(doc, "vpn", "ike", "role"), ip=_get(doc, "vpn", "local", "ip"),
-                     failure_class=_get(doc, "vpn", "failure", "class"), rule=_get(doc, "vpn", "failure", "rule"),
-                     diagnosis_id=_get(doc, "tunnelsight", "id"))
+    return TunnelEnd(host=get_path(doc, "observer.hostname"), vendor=get_path(doc, "observer.vendor") or "unknown",
+                     role=get_path(doc, "vpn.ike.role"), ip=get_path(doc, "vpn.local.ip"),
+                     failure_class=get_path(doc, "vpn.failure.class"), rule=get_path(doc, "vpn.failure.rule"),
+                     diagnosis_id=get_path(doc, "tunnelsight.id"))
 
 
 def _endpoint(doc: Doc, side: str) -> Endpoint:
-    sub = _get(doc, "vpn", side) or {}
+    sub = get_path(doc, f"vpn.{side}") or {}
     return Endpoint(sub.get("ip"), sub.get("port"), sub.get("id"), tuple(sub.get("subnets", ())))
 
 
 def joined(first: Doc, second: Doc) -> Diagnosis:
     """The tunnel-level diagnosis of two ends' diagnoses (order-independent)."""
-    a, b = sorted((first, second), key=lambda d: _get(d, "tunnelsight", "id"))
+    a, b = sorted((first, second), key=lambda d: get_path(d, "tunnelsight.id"))
     explains, other = (a, b) if _specificity(a) >= _specificity(b) else (b, a)
-    initiator = next((d for d in (a, b) if _get(d, "vpn", "ike", "role") == "initiator"), other)
-    failure = _get(explains, "vpn", "failure")
+    initiator = next((d for d in (a, b) if get_path(d, "vpn.ike.role") == "initiator"), other)
+    failure = get_path(explains, "vpn.failure")
     reason = _reason(explains, other)
-    evidence = [*(_get(explains, "vpn", "evidence") or []), *(_get(other, "vpn", "evidence") or [])]
+    evidence = [*(get_path(explains, "vpn.evidence") or []), *(get_path(other, "vpn.evidence") or [])]
     responder = b if initiator is a else a
     return Diagnosis(
-        id=document_id("tunnel", _get(a, "tunnelsight", "id"), _get(b, "tunnelsight", "id")),
+        id=document_id("tunnel", get_path(a, "tunnelsight.id"), get_path(b, "tunnelsight.id")),
         host=None,
-        vendor=_get(explains, "observer", "vendor") or "unknown",
+        vendor=get_path(explains, "observer.vendor") or "unknown",
         outcome=OUTCOME_FAILURE,
-        start=min(_epoch(_get(d, "event", "start")) for d in (a, b)),
-        end=max(_epoch(_get(d, "event", "end")) for d in (a, b)),
+        start=min(_epoch(get_path(d, "event.start")) for d in (a, b)),
+        end=max(_epoch(get_path(d, "event.end")) for d in (a, b)),
         episode_kind="tunnel",
-        closed_by=_get(explains, "tunnelsight", "episode", "closed_by") or "failure",
-        phase=_get(explains, "vpn", "phase") or "ike",
+        closed_by=get_path(explains, "tunnelsight.episode.closed_by") or "failure",
+        phase=get_path(explains, "vpn.phase") or "ike",
         failure=Failure(failure["class"], failure["confidence"], failure["rule"], reason),
         local=_endpoint(initiator, "local"),
         remote=_endpoint(initiator, "remote"),
-        connection=_get(initiator, "vpn", "connection") or _get(responder, "vpn", "connection"),
-        child=_get(initiator, "vpn", "child", "name"),
-        ike_version=_get(explains, "vpn", "ike", "version"),
+        connection=get_path(initiator, "vpn.connection") or get_path(responder, "vpn.connection"),
+        child=get_path(initiator, "vpn.child.name"),
+        ike_version=get_path(explains, "vpn.ike.version"),
         role=None,
-        exchange=_get(explains, "vpn", "ike", "exchange"),
-        attempts=max(int(_get(d, "vpn", "attempts") or 1) for d in (a, b)),
+        exchange=get_path(explains, "vpn.ike.exchange"),
+        attempts=max(int(get_path(d, "vpn.attempts") or 1) for d in (a, b)),
         evidence=tuple(evidence[:EVIDENCE_LINES]),
-        remediation=_get(explains, "vpn", "remediation"),
-        flapping=bool(_get(a, "vpn", "flapping") or _get(b, "vpn", "flapping")),
+        remediation=get_path(explains, "vpn.remediation"),
+        flapping=bool(get_path(a, "vpn.flapping") or get_path(b, "vpn.flapping")),
         ends=(_end(initiator), _end(responder)),
     )
 
 
 def _reason(explains: Doc, other: Doc) -> str:
     def who(d: Doc) -> str:
-        role = _get(d, "vpn", "ike", "role")
-        host = _get(d, "observer", "hostname") or "?"
+        role = get_path(d, "vpn.ike.role")
+        host = get_path(d, "observer.hostname") or "?"
         return f"{host} ({role})" if role else host
 
-    why = _get(explains, "vpn", "failure", "reason")
-    cls_other = _get(other, "vpn", "failure", "class")
-    cls_explains = _get(explains, "vpn", "failure", "class")
+    why = get_path(explains, "vpn.failure.reason")
+    cls_other = get_path(other, "vpn.failure.class")
+    cls_explains = get_path(explains, "vpn.failure.class")
     if cls_other == cls_explains:
         return f"both ends agree: {why}"
     return f"{who(other)} saw only {cls_other}; {who(explains)} logged the reason: {why}"

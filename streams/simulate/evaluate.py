@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from schemas.docpath import get_path
+
 
 @dataclass(frozen=True, slots=True)
 class Truth:
@@ -86,27 +88,19 @@ def load_truth(path: Path) -> list[Truth]:
     return out
 
 
-def _get(doc: dict[str, Any], dotted: str) -> Any:
-    cur: Any = doc
-    for part in dotted.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
-
 
 def diagnosis_from(doc: dict[str, Any]) -> Diagnosis | None:
     """The fields we match on, from a diagnosis document (docs/ shape: observer, vpn, event)."""
-    cls = _get(doc, "vpn.failure.class") or doc.get("class")
-    gateway = _get(doc, "observer.hostname") or doc.get("gateway")
+    cls = get_path(doc, "vpn.failure.class") or doc.get("class")
+    gateway = get_path(doc, "observer.hostname") or doc.get("gateway")
     if not cls or not gateway:
         return None
-    start = _ts(_get(doc, "event.start")) or _ts(_get(doc, "tunnelsight.episode.opened")) or _ts(doc.get("@timestamp"))
-    end = _ts(_get(doc, "event.end")) or _ts(doc.get("@timestamp")) or start
+    start = _ts(get_path(doc, "event.start")) or _ts(get_path(doc, "tunnelsight.episode.opened")) or _ts(doc.get("@timestamp"))
+    end = _ts(get_path(doc, "event.end")) or _ts(doc.get("@timestamp")) or start
     if start is None or end is None:
         return None
-    peer = _get(doc, "vpn.remote.ip") or doc.get("peer")
-    conn = _get(doc, "vpn.connection") or doc.get("connection")
+    peer = get_path(doc, "vpn.remote.ip") or doc.get("peer")
+    conn = get_path(doc, "vpn.connection") or doc.get("connection")
     return Diagnosis(str(gateway), peer, conn, str(cls), min(start, end), max(start, end))
 
 
