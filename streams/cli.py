@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from streams import __version__
+from streams.runtime import tune_gc
 
 # Modules that define `register(subparsers)`; each adds one or more subcommands.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    tune_gc()
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
