@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 INFRA := $(BIN)/python -m infra
 PYTEST_ARGS ?=
 
-.PHONY: venv lint test unit golden demo bench clean fetch infra-up infra-down infra-status
+.PHONY: venv lint test unit golden demo bench clean fetch infra-up infra-down infra-status chaos
 
 venv: $(STAMP)
 
@@ -36,6 +36,13 @@ golden: venv
 # pytest's exit status 5 (no tests collected) fails the run like any other non-zero status.
 test: venv fetch
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Reliability and security only (docs/reliability.md): faults, bad input, hostile senders, on real
+# servers, about 6 minutes. `make test` runs these too.
+CHAOS_TESTS := tests/integration/test_faults.py tests/integration/test_bad_input.py \
+	tests/unit/test_security.py tests/unit/test_fuzz_lines.py
+chaos: venv fetch
+	$(BIN)/pytest -q -rxX $(CHAOS_TESTS) $(PYTEST_ARGS)
 
 # Smoke path on real servers; KEEP=1 leaves them running (make infra-down stops them).
 demo: venv fetch

@@ -52,6 +52,7 @@ def run_file(args: argparse.Namespace) -> int:
     from streams.topics import ensure_topics
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # one line per reconnect attempt; RawSender says it once
     settings = Settings.from_env()
     ensure_topics(settings)
     sender = RawSender(make_producer(settings), settings)

@@ -57,9 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
         print(render_png(report, args.output or Path("tunnelsight-report.png")))
     else:
+        from streams.commands.diagnose_text import printable
         from streams.report.text import render as render_text
 
-        sys.stdout.write(render_text(report))
+        sys.stdout.write(printable(render_text(report)))  # names and peers come from logs: escaped
     return 0
 
 

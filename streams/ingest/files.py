@@ -1,7 +1,8 @@
 """Replay log files (gzip too) into the raw topic: as fast as possible, at --rate, or following a file.
 
 Lines are batched per gateway exactly as the syslog receiver batches them, so a replay exercises the
-same path as live traffic.
+same path as live traffic. A line longer than the parser's limit (16 KiB) never enters a raw record: it
+goes to `reject` (the dead-letter topic, with the reason and an excerpt), so records stay bounded.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from typing import Any
 
 from streams.batch import LineBatch
 from streams.ingest.batcher import Batcher, GatewayOf
-from streams.inputs import read_lines
+from streams.inputs import READ_LIMIT, read_lines
+from streams.parse.context import DEFAULT_MAX_LINE
+from streams.parse.line import EXCERPT
+
+Reject = Callable[[str, bytes, str], None]  # gateway, excerpt, reason
 
 
 @dataclass
@@ -23,6 +28,7 @@ class ReplayStats:
     lines: int = 0
     batches: int = 0
     seconds: float = 0.0
+    rejected: int = 0  # over-long lines handed to `reject` instead of a raw record
 
     @property
     def rate(self) -> float:
@@ -34,23 +40,26 @@ def follow_lines(name: str, poll_s: float = 0.2, stop: Callable[[], bool] = lamb
     with Path(name).open("rb") as fh:
         partial = b""
         while not stop():
-            chunk = fh.readline()
+            chunk = fh.readline(READ_LIMIT)
             if not chunk:
                 time.sleep(poll_s)
                 continue
-            partial += chunk
-            if partial.endswith(b"\n"):
+            if len(partial) < READ_LIMIT:  # bounded like read_lines: the rest of an over-long line is dropped
+                partial = (partial + chunk)[:READ_LIMIT]
+            if chunk.endswith(b"\n"):
                 yield partial
                 partial = b""
 
 
 def replay(paths: list[str], emit: Callable[[LineBatch], None], *, rate: float | None = None,
            follow: bool = False, opts: dict[str, Any] | None = None, batch_lines: int = 500,
-           batch_bytes: int = 64 * 1024, progress: bool | None = None, flush_at_end: bool = True) -> ReplayStats:
+           batch_bytes: int = 64 * 1024, progress: bool | None = None, flush_at_end: bool = True,
+           reject: Reject | None = None, max_line: int = DEFAULT_MAX_LINE) -> ReplayStats:
     """Read the files in order and hand batches to `emit`; returns what was sent.
 
     With `flush_at_end`, each gateway's last batch is followed by an empty batch marked `flush`: the
     worker then closes that gateway's episodes as `tunnelsight diagnose` does at the end of a file.
+    With `reject`, lines over `max_line` bytes go there (gateway, excerpt, reason) instead of a batch.
     """
     show = sys.stderr.isatty() if progress is None else progress
     batcher = Batcher(max_lines=batch_lines, max_bytes=batch_bytes, linger_s=0.005, opts=opts)
@@ -62,6 +71,14 @@ def replay(paths: list[str], emit: Callable[[LineBatch], None], *, rate: float |
         gateway_of = GatewayOf(fallback=Path(name).name.split(".")[0] if name != "-" else "stdin")
         source = follow_lines(name) if follow else read_lines(name)
         for raw in source:
+            size = len(raw.rstrip(b"\r\n"))
+            if reject is not None and size > max_line:
+                head = raw[:1024].decode("utf-8", "backslashreplace")
+                more = "more than " if size >= READ_LIMIT else ""  # read_lines cut it there
+                reject(gateway_of(head), raw[:EXCERPT],
+                       f"line of {more}{size} bytes exceeds the limit of {max_line}; excerpt of {EXCERPT} kept")
+                stats.rejected += 1
+                continue
             line = raw.decode("utf-8", "backslashreplace").rstrip("\r\n")
             now = time.time()
             gateway = gateway_of(line)

@@ -50,6 +50,7 @@ class Receiver:
         self.counters: Counter[str] = Counter()
         self._warned: set[tuple[str, str]] = set()
         self._connections = 0
+        self._writers: set[asyncio.StreamWriter] = set()  # open TCP connections, closed by stop()
         self._pending: asyncio.Queue[LineBatch] = asyncio.Queue(maxsize=cfg.max_pending_batches)
         self._per_source: Counter[str] = Counter()
         self._gateway_of = GatewayOf(fallback="unknown")
@@ -78,6 +79,9 @@ class Receiver:
     async def stop(self) -> None:
         for s in self._servers:
             s.close()
+        for w in list(self._writers):  # stop reading senders: a flooder must not hold up a shutdown
+            w.close()
+        for s in self._servers:
             await s.wait_closed()
         for t in self._transports:
             t.close()
@@ -187,6 +191,7 @@ class Receiver:
             writer.close()
             return
         self._connections += 1
+        self._writers.add(writer)
         self.counters["connections"] += 1
         try:
             await self._read_frames(reader, source)
@@ -194,6 +199,7 @@ class Receiver:
             pass
         finally:
             self._connections -= 1
+            self._writers.discard(writer)
             writer.close()
 
     async def _read_frames(self, reader: asyncio.StreamReader, source: str) -> None:

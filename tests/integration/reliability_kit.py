@@ -7,6 +7,7 @@ Every wait has a timeout and fails with the worker's log tail.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -112,19 +113,14 @@ def deadletters(kafka: str, prefix: str) -> list[dict[str, Any]]:
 def group_lag(kafka: str, group: str, topic: str) -> int:
     """Records of `topic` the consumer group has not committed yet (end offsets minus committed)."""
     from kafka import KafkaConsumer, TopicPartition
-    from kafka.admin import KafkaAdminClient
 
-    admin = KafkaAdminClient(bootstrap_servers=kafka)
-    consumer = KafkaConsumer(bootstrap_servers=kafka)
-    try:
-        parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts]
+    consumer = KafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
+    try:  # never subscribes: it only reads the group's committed offsets
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or set()]
         ends = consumer.end_offsets(tps)
-        committed = admin.list_consumer_group_offsets(group)
-        return sum(max(0, ends[tp] - (committed[tp].offset if tp in committed else 0)) for tp in tps)
+        return sum(max(0, ends[tp] - (consumer.committed(tp) or 0)) for tp in tps)
     finally:
         consumer.close()
-        admin.close()
 
 
 def metrics(worker: LocalWorker) -> dict[str, float]:
@@ -216,6 +212,7 @@ class SecureElasticsearch(es_infra.ElasticsearchServer):
                 raise RuntimeError(f"elasticsearch-users failed: {proc.stdout[-1000:]}{proc.stderr[-1000:]}")
 
     def healthy(self) -> bool:
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)  # refused connections while it boots
         try:
             with sync_client(self.config(request_timeout=5), max_retries=0) as es:
                 health = es.cluster.health(wait_for_status="yellow", timeout="2s")

@@ -116,11 +116,22 @@ class Renderer:
         self.now = t
         if kind == "ike_start":
             st.up = False  # a new negotiation: retransmits are of its first message, not of an exchange on an SA
-        for body in fn(self, st, arg):
-            out.append((t, self.line(t, body)))
+        bodies = fn(self, st, arg)
+        pre = self.prefix(t)
+        if pre is None:
+            out.extend([(t, self.line(t, body)) for body in bodies])
+        else:
+            out.extend([(t, pre + body) for body in bodies])
+
+    def prefix(self, t: float) -> str | None:
+        """The envelope in front of every body at time `t`, when it does not vary per line (None: call `line`)."""
+        return None
 
     def line(self, t: float, body: str) -> str:
-        raise NotImplementedError
+        pre = self.prefix(t)
+        if pre is None:
+            raise NotImplementedError
+        return pre + body
 
     def host_ids(self) -> list[str]:
         """Every name the gateway's lines give it (hostname, and a serial number where the vendor prints one)."""

@@ -27,10 +27,10 @@ class CiscoAsa(Renderer):
     })
     class_versions = {"ike.peer_unreachable": (2,)}
 
-    def line(self, t: float, body: str) -> str:
+    def prefix(self, t: float) -> str:
         tm = self.tm(t)
         return (f"{MONTHS[tm.tm_mon - 1]} {tm.tm_mday:02d} {tm.tm_year} {tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} "
-                f"{self.host} : {body}")
+                f"{self.host} : ")
 
     def _g(self, st: SideState) -> str:
         return f"Group = {st.side.conn}, IP = {st.side.remote_ip},"

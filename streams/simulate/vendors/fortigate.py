@@ -20,11 +20,11 @@ class Fortigate(Renderer):
         "child.proposal_mismatch", "dataplane.replay_check_failed", "dataplane.integrity_check_failed",
     })
 
-    def line(self, t: float, body: str) -> str:
+    def prefix(self, t: float) -> str:
         tm = self.tm(t)
         return (f"{self.bsd(t)} {self.host} date={tm.tm_year}-{tm.tm_mon:02d}-{tm.tm_mday:02d} "
                 f"time={tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} devname=\"{self.host}\" "
-                f"devid=\"FG100F{self.gw.index:010d}\" eventtime={int(t * 1e9)} tz=\"+0000\" {body}")
+                f"devid=\"FG100F{self.gw.index:010d}\" eventtime={int(t * 1e9)} tz=\"+0000\" ")
 
     def _ev(self, st: SideState, logid: str, level: str, desc: str, action: str, status: str, **kv: str) -> str:
         s = st.side

@@ -22,8 +22,8 @@ class Libreswan(Renderer):
         "child.ts_unacceptable", "child.proposal_mismatch", "child.rekey_pfs_mismatch", "kernel.cipher_unsupported",
     })
 
-    def line(self, t: float, body: str) -> str:
-        return f"{self.bsd(t)} {self.host} pluto[{self.gw.pid}]: {body}"
+    def prefix(self, t: float) -> str:
+        return f"{self.bsd(t)} {self.host} pluto[{self.gw.pid}]: "
 
     def _c(self, st: SideState, child: bool = False) -> str:
         return f"\"{st.side.conn}\" #{st.child_uid if child else st.ike_uid}:"

@@ -18,8 +18,8 @@ class Mikrotik(Renderer):
     })
     class_versions = {"ike.peer_unreachable": (1,), "ike.dpd_timeout": (1,)}
 
-    def line(self, t: float, body: str) -> str:
-        return f"{self.bsd(t)} {self.host} {body}"
+    def prefix(self, t: float) -> str:
+        return f"{self.bsd(t)} {self.host} "
 
     def _ends(self, st: SideState, sep: str) -> str:
         return f"{st.side.local_ip}[500]{sep}{st.side.remote_ip}[500]"

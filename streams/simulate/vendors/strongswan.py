@@ -168,7 +168,7 @@ class Strongswan(StrongswanCore):
         subject = f"C=US, O=Example, CN={s.remote_name}.example.net"
         out = [f"{thr}[IKE] {tag} received end entity cert \"{subject}\"",
                f"{thr}[CFG] {tag}   using certificate \"{subject}\"",
-               f"{thr}[CFG] {tag} certificate \"{subject}\" is not valid",
+               f"{thr}[CFG] {tag} subject certificate invalid (valid from Jan 31 00:00:00 2025 to Jan 31 00:00:00 2026)",
                f"{thr}[CFG] {tag} no trusted RSA public key found for '{s.remote_name}.example.net'"]
         if s.role == "initiator":
             return [self._recv(st, thr, tag, 1324), f"{thr}[ENC] {tag} parsed IKE_AUTH response 1 [ IDr CERT AUTH SA TSi TSr ]", *out,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from streams.simulate.vendors.base import Renderer, SideState
 
+THREADS = tuple(f"{i:02d}" for i in range(1, 17))  # charon's worker thread numbers
 IKE_PROP = "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048"
 PEER_IKE_PROP = "IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024"
 ESP_PROP = "ESP:AES_GCM_16_256/NO_EXT_SEQ"
@@ -18,13 +19,13 @@ AUTH_REQ = "[ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr N(MOBIKE_SUP) N(ADD_4_ADDR
 class StrongswanCore(Renderer):
     vendor = "strongswan"
 
-    def line(self, t: float, body: str) -> str:
-        return f"{self.bsd(t)} {self.host} charon[{self.gw.pid}]: {body}"
+    def prefix(self, t: float) -> str:
+        return f"{self.bsd(t)} {self.host} charon[{self.gw.pid}]: "
 
     # --- line builders ---------------------------------------------------------------------------
     def _p(self, st: SideState) -> tuple[str, str]:
         """Thread number and `<conn|id>` tag for the lines of one step (one worker thread handles it)."""
-        return f"{self.rng.randrange(1, 17):02d}", f"<{st.side.conn}|{st.ike_uid}>"
+        return THREADS[int(self.rng.random() * 16)], f"<{st.side.conn}|{st.ike_uid}>"
 
     def _port(self, st: SideState) -> int:
         return 500 if st.mid == 0 else 4500
