@@ -26,18 +26,24 @@ from schemas.templates import apply
 ROOT = Path(__file__).resolve().parents[2]
 INVENTORY = ROOT / "enrichers" / "samples" / "inventory.yaml"
 START = datetime(2026, 2, 5, tzinfo=UTC)
-WEEKS = 3
+WEEKS = 4
 Doc = dict[str, Any]
 
 
 def simulated_logs(workdir: Path) -> list[Path]:
-    """Log files of the demo fleet (seed 1, the simulator's default size), one per week."""
+    """Log files of the demo fleet (seed 1, the simulator's default size), one per week.
+
+    The second week is healthy (no failure injected), so week-one outages recover in it (time to recovery)
+    and the same failures in weeks three and four are regressions, then recurring: the trends panels
+    need all of these, and failures on three separate days.
+    """
     from streams.simulate import Config, generate
 
     paths = []
     for week in range(WEEKS):
         start = START + timedelta(weeks=week)
-        cfg = Config(seed=1, start=start.timestamp(), duration=6 * 3600.0)
+        cfg = Config(seed=1, start=start.timestamp(), duration=6 * 3600.0,
+                     failure_share=0.0 if week == 1 else 0.3)
         buf = io.StringIO()
         generate(cfg, None, buf, None)
         path = workdir / f"fleet-week{week}.log"
