@@ -2,7 +2,7 @@
 burst of dataplane errors) or per tunnel seen from both ends.
 
 The correlation engine fills it; `to_doc()` gives the NDJSON/Elasticsearch shape of
-/work/shared/diagnosis-example.json (ECS names where ECS has them, `vpn.*` for the rest). Nothing here
+../shared/diagnosis-example.json (ECS names where ECS has them, `vpn.*` for the rest). Nothing here
 decides anything: classification lives in streams/classify, episodes in streams/correlate.
 """
 

@@ -13,7 +13,8 @@ from schemas.catalogue import CatalogueError, load, parse, validate
 from schemas.failure_classes import CODES
 from schemas.templates import generate, mapping, template
 
-EXAMPLE = Path("/work/shared/diagnosis-example.json")
+# The shared folder lies beside the repository (CI copies it there too).
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "diagnosis-example.json"
 
 
 @pytest.fixture

@@ -82,7 +82,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # --- other CRYPTO system messages ----------------------------------------------------------------------
     Pattern(id=f"{D}-ikmp-no-sa-dpd", key="CRYPTO-IKMP_NO_SA", action=Action.DPD_TIMEOUT,
             regex=r"IKE message from " + ip("remote_ip") + r" has no SA.*(?P<detail>DPD|dead peer)",
-            ref=SMG + "CRYPTO-4-IKMP_NO_SA; /work/shared/failure-classes.md (ike.dpd_timeout)", fields=V1),
+            ref=SMG + "CRYPTO-4-IKMP_NO_SA; shared failure-classes.md (ike.dpd_timeout)", fields=V1),
     Pattern(id=f"{D}-ikmp-no-sa", key="CRYPTO-IKMP_NO_SA", action=Action.INFO,
             regex=r"IKE message from " + ip("remote_ip") + r" has (?P<detail>no SA)",
             ref=SMG + "CRYPTO-4-IKMP_NO_SA", fields=V1,
