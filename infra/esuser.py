@@ -1,7 +1,7 @@
 """The unprivileged user Elasticsearch runs as when we are root (it refuses to run as root).
 
 Not root: Elasticsearch runs as us and nothing here does anything. Root: a system user without a home
-(TUNNELSIGHT_ES_USER, default tunnelsight-es) is created once with useradd.
+(TUNNELSIGHT_ES_SYSTEM_USER, default tunnelsight-es) is created once with useradd.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def server_user() -> str | None:
     """The user to run Elasticsearch as, created if needed; None means "as ourselves"."""
     if os.geteuid() != 0:
         return None
-    name = os.environ.get("TUNNELSIGHT_ES_USER", DEFAULT_USER)
+    name = os.environ.get("TUNNELSIGHT_ES_SYSTEM_USER", DEFAULT_USER)
     try:
         pwd.getpwnam(name)
         return name
