@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from enrichers.fleet_state import Incident, Member, Scope, TunnelHealth
-from schemas.docpath import get_path
+from schemas.docpath import get_path, is_ip, prune_deep
 from schemas.events import iso
 from schemas.indices import (
     DEFAULT_INDICES,
@@ -308,7 +308,7 @@ class FleetContext:
         for key in ("gateway", "peer"):
             if get_path(doc, f"tunnelsight.{key}"):
                 state["tunnelsight"][key] = doc["tunnelsight"][key]
-        return _prune(state)
+        return prune_deep(state)
 
     def _incident_doc(self, scope: Scope, inc: Incident, status: str, end: float | None) -> Doc:
         side = scope.side
@@ -331,27 +331,9 @@ class FleetContext:
         }
         if side == "local":
             doc["observer"] = {"hostname": scope.key}
-        elif _is_ip(scope.key):
+        elif is_ip(scope.key):
             doc["vpn"]["remote"] = {"ip": scope.key}
-        doc = _prune(doc)
+        doc = prune_deep(doc)
         return self.enrich(doc) if self.enrich else doc
 
 
-def _is_ip(text: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _prune(d: Doc) -> Doc:
-    out: Doc = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            v = _prune(v)
-        if v is not None and v != {}:
-            out[k] = v
-    return out

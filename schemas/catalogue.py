@@ -7,7 +7,6 @@ The generators live in schemas/templates.py; this module only reads and checks.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from schemas.docpath import is_ip
 from schemas.failure_classes import CODES
 
 CATALOGUE_PATH = Path(__file__).with_name("fields.yaml")
@@ -177,15 +177,6 @@ def _is_date(value: Any) -> bool:
     return True
 
 
-def _is_ip(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
 
 def _type_problem(f: Field, value: Any) -> str | None:
     """Why Elasticsearch would reject (or silently drop) this value, or None."""
@@ -204,7 +195,7 @@ def _type_problem(f: Field, value: Any) -> str | None:
     elif t == "boolean":
         ok = isinstance(value, bool)
     elif t == "ip":
-        ok = _is_ip(value)
+        ok = is_ip(value)
     else:
         ok = False
     if not ok:

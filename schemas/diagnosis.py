@@ -9,10 +9,10 @@ decides anything: classification lives in streams/classify, episodes in streams/
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemas.docpath import is_ip
 from schemas.events import iso
 
 DATASET = "tunnelsight.diagnosis"
@@ -138,14 +138,6 @@ class Diagnosis:
         return diagnosis_doc(self)
 
 
-def _is_ip(text: str) -> bool:
-    """related.ip is an `ip` field: a name a parser put in an address slot must not cost the document."""
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
 
 def _prune(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != {} and v != []}
@@ -201,7 +193,7 @@ def _vpn_section(d: Diagnosis) -> dict[str, Any]:
 
 
 def diagnosis_doc(d: Diagnosis) -> dict[str, Any]:
-    related = sorted({ip for ip in (d.local.ip, d.remote.ip, *(e.ip for e in d.ends)) if ip and _is_ip(ip)})
+    related = sorted({ip for ip in (d.local.ip, d.remote.ip, *(e.ip for e in d.ends)) if ip and is_ip(ip)})
     hostname = d.host if not d.ends else None
     doc: dict[str, Any] = {
         "@timestamp": iso(d.end if d.end is not None else d.start),

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from schemas.catalogue import load
-from schemas.docpath import get_path
+from schemas.docpath import get_path, prune_deep
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def deadletter_doc(stage: str, reason: str, original: str | bytes | None, *, tim
         "observer": {"hostname": hostname},
         "tunnelsight": {"deadletter": {k: v for k, v in dl.items() if v is not None}},
     }
-    return _prune(doc)
+    return prune_deep(doc)
 
 
 def deadletter_op(doc: dict[str, Any], indices: Indices = DEFAULT_INDICES) -> IndexOp:
@@ -223,15 +223,6 @@ def route(doc: dict[str, Any], indices: Indices = DEFAULT_INDICES) -> IndexOp:
         return deadletter_op(doc, indices)
     raise ValueError(f"no index for event.dataset {dataset!r}")
 
-
-def _prune(d: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            v = _prune(v)
-        if v is not None and v != {}:
-            out[k] = v
-    return out
 
 
 # --- retention (no ILM on this server) -----------------------------------------------------------------
