@@ -9,6 +9,7 @@ that already saw it (docs/architecture.md, "Guarantees").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable, Iterator, MutableMapping
@@ -265,8 +266,6 @@ class StreamPipeline:
     # -- sink ------------------------------------------------------------------------------------
     async def start_sink(self) -> None:
         """Templates first (retried with backoff while Elasticsearch is unreachable), then the bulk client."""
-        import asyncio
-
         from elastic_transport import ConnectionError as EsConnectionError
         from elastic_transport import ConnectionTimeout
 
@@ -304,8 +303,6 @@ class StreamPipeline:
         from streams.sink import bulk
 
         while self._es is None:  # the start-up task applies templates first
-            import asyncio
-
             await asyncio.sleep(0.1)
         actions: list[BulkAction] = []
         dead: list[KV] = []
