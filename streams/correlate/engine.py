@@ -8,7 +8,7 @@ key a call changed is written back once at its end (`dirty_keys()` tells which).
 
 Time is event time: a line's own timestamp, else the last one seen from its gateway. A gateway's
 watermark is its newest time minus the allowed lateness; later lines than that are counted and
-dropped. docs/diagnosis.md describes the state machine and the episode rules.
+dropped (with `keep_late`, `take_late()` hands them back). docs/diagnosis.md describes the state machine and the episode rules.
 """
 
 from __future__ import annotations
@@ -78,13 +78,14 @@ class Engine:
     """Per-SA state machine and episode windows over a stream of parsed events."""
 
     def __init__(self, config: Config | None = None, store: Store | None = None, *,
-                 serialize: bool | None = None) -> None:
+                 serialize: bool | None = None, keep_late: bool = False) -> None:
         self.config = config or Config()
         self.serialize = store is not None if serialize is None else serialize
         self.store: MutableMapping[str, object] = store if store is not None else {}  # type: ignore[assignment]
         self.index = KeyIndex(self.config.affinity)
         self._lateness = self.config.lateness
         self.stats: Counter[str] = Counter()
+        self._late: list[tuple[Event, float]] | None = [] if keep_late else None  # see take_late()
         self._live: dict[str, SAState] = {}
         self._newest: dict[str | None, float] = {}  # gateway -> newest event time
         self._latest: dict[str | None, float] = {}  # gateway -> time of its latest timed line
@@ -140,6 +141,14 @@ class Engine:
         self._persist()
         return out
 
+    def take_late(self) -> list[tuple[Event, float]]:
+        """Lines dropped as too late (counted in `too_late`) since the last call, each with its gateway's
+        newest time then; kept only with `keep_late` (the stream dead-letters them)."""
+        late = self._late or []
+        if self._late:
+            self._late = []
+        return late
+
     def dirty_keys(self) -> frozenset[str]:
         """Keys whose state the last feed/advance/flush changed (written to the store once each)."""
         return self._last_dirty
@@ -170,6 +179,8 @@ class Engine:
             elif t < newest - self._lateness:
                 if action not in _IGNORED:
                     self.stats["too_late"] += 1
+                    if self._late is not None:
+                        self._late.append((ev, newest))
                 return
         if action in _IGNORED or ev.vendor == "unknown":
             self.stats[action.value] += 1

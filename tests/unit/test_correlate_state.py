@@ -104,6 +104,16 @@ def test_lines_later_than_the_allowed_lateness_are_dropped_and_counted() -> None
     engine.feed([ev(100, A.DPD_SENT, **sa(1)), ev(50, A.IDR_MISSING, **sa(1))])
     assert engine.stats["too_late"] == 1
     assert engine.flush() == []
+    assert engine.take_late() == []  # not kept unless asked for
+
+
+def test_lines_dropped_as_too_late_are_handed_back_once_when_asked_for() -> None:
+    engine = Engine(Config(lateness=10), keep_late=True)
+    late = ev(50, A.IDR_MISSING, **sa(1))
+    engine.feed([ev(100, A.DPD_SENT, **sa(1)), late, ev(95, A.DPD_SENT, **sa(1))])
+    assert engine.take_late() == [(late, ev(100, A.DPD_SENT).timestamp)]
+    assert engine.take_late() == []
+    assert engine.stats["too_late"] == 1
 
 
 def test_advance_closes_the_episodes_of_a_silent_gateway() -> None:
