@@ -34,7 +34,8 @@ def register(sub: Any) -> None:
     s.add_argument("--tcp-port", type=int, default=5514, help="0 = any free port, -1 = off")
     s.add_argument("--allow", action="append", default=[], metavar="NET",
                    help="sender network allowed (repeatable); default: anyone who reaches the port")
-    s.add_argument("--max-message", type=int, default=64 * 1024)
+    s.add_argument("--max-message", type=int, default=64 * 1024,
+                   help="bytes per message; a longer one is a dead letter with an excerpt (default 64 KiB)")
     s.add_argument("--max-connections", type=int, default=256)
     s.add_argument("--tls-cert", help="serve TCP as TLS (RFC 5425) with this certificate")
     s.add_argument("--tls-key")
@@ -42,11 +43,19 @@ def register(sub: Any) -> None:
     s.set_defaults(func=run_syslog)
 
 
-def run_file(args: argparse.Namespace) -> int:
+def oversize_deadletter(settings: Settings, gateway: str, excerpt: bytes, reason: str) -> dict[str, Any]:
+    """An over-long line or syslog message: a dead letter (stage `ingest`, `error.type` `oversize`) with the
+    reason and an excerpt, never a raw record."""
     import time
 
     from schemas.events import iso
     from schemas.indices import deadletter_doc
+
+    return deadletter_doc("ingest", reason, excerpt, timestamp=iso(time.time()) or "", hostname=gateway,
+                          topic=settings.topics.raw, kind="line", error_type="oversize")
+
+
+def run_file(args: argparse.Namespace) -> int:
     from streams.ingest.files import replay
     from streams.ingest.kafka_out import RawSender, make_producer
     from streams.topics import ensure_topics
@@ -59,10 +68,7 @@ def run_file(args: argparse.Namespace) -> int:
     opts = {k: v for k, v in (("year", args.year), ("tz", args.tz), ("vendor", args.vendor)) if v}
 
     def reject(gateway: str, excerpt: bytes, reason: str) -> None:
-        """An over-long line: a dead letter with the reason and an excerpt, never a raw record."""
-        sender.deadletter(gateway, deadletter_doc("ingest", reason, excerpt, timestamp=iso(time.time()) or "",
-                                                  hostname=gateway, topic=settings.topics.raw, kind="line",
-                                                  error_type="oversize"))
+        sender.deadletter(gateway, oversize_deadletter(settings, gateway, excerpt, reason))
 
     try:
         stats = replay(args.files, sender.batch, rate=args.rate, follow=args.follow, opts=opts,
@@ -83,6 +89,7 @@ def run_file(args: argparse.Namespace) -> int:
 
 
 def run_syslog(args: argparse.Namespace) -> int:
+    import orjson
     from aiokafka import AIOKafkaProducer
 
     from streams.batch import LineBatch
@@ -110,8 +117,13 @@ def run_syslog(args: argparse.Namespace) -> int:
         async def emit(batch: LineBatch) -> None:
             await producer.send_and_wait(settings.topics.raw, batch.encode(), key=batch.gateway.encode())
 
+        async def reject(gateway: str, excerpt: bytes, reason: str) -> None:
+            """A message over --max-message: a dead letter with the reason and an excerpt."""
+            doc = oversize_deadletter(settings, gateway, excerpt, reason)
+            await producer.send_and_wait(settings.topics.deadletter, orjson.dumps(doc), key=gateway.encode())
+
         receiver = Receiver(cfg, emit, settings.batch_lines, settings.batch_bytes,
-                            settings.batch_linger_ms / 1000)
+                            settings.batch_linger_ms / 1000, reject=reject)
         await receiver.start()
         print(f"listening on {cfg.host} {receiver.bound}", flush=True)
         stop = asyncio.Event()
@@ -125,6 +137,7 @@ def run_syslog(args: argparse.Namespace) -> int:
                 logging.getLogger("streams.ingest").info("counters %s", dict(receiver.counters))
         await receiver.stop()
         await producer.stop()
+        logging.getLogger("streams.ingest").info("stopped; counters %s", dict(receiver.counters))
 
     asyncio.run(main())
     return 0

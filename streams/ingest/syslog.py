@@ -2,7 +2,9 @@
 optional TLS (RFC 5425) with client-certificate checks, sender allow-list, bounded everywhere.
 
 Everything refused is logged once per reason and source (then counted quietly) and shows in the
-counters, so an operator can tell "no traffic" from "traffic we refused".
+counters, so an operator can tell "no traffic" from "traffic we refused". A message over `max_message`
+that arrived (a UDP datagram, a TCP frame of either framing) is also handed to `reject` (gateway,
+excerpt, reason): `ingest syslog` makes it a dead letter, as `ingest file` does with over-long lines.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from dataclasses import dataclass, field
 
 from streams.batch import LineBatch
 from streams.ingest.batcher import Batcher, GatewayOf
+from streams.parse.line import EXCERPT
 
 log = logging.getLogger(__name__)
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Reject = Callable[[str, bytes, str], Awaitable[None]]  # gateway, excerpt, reason (an async Kafka send)
 
 
 @dataclass
@@ -39,19 +43,32 @@ class ReceiverConfig:
     per_source_share: float = 0.5  # one sender may fill at most this share of the backlog
 
 
+@dataclass
+class Rejected:
+    """An oversize message on its way to `reject`, through the same bounded backlog as the batches."""
+
+    gateway: str
+    source: str
+    excerpt: bytes
+    reason: str
+
+
 class Receiver:
-    """Turns syslog traffic into LineBatches handed to `emit` (an async Kafka send)."""
+    """Turns syslog traffic into LineBatches handed to `emit` (an async Kafka send), and oversize
+    messages into `reject` calls (without `reject` they are only counted and logged)."""
 
     def __init__(self, cfg: ReceiverConfig, emit: Callable[[LineBatch], Awaitable[None]],
-                 batch_lines: int = 500, batch_bytes: int = 64 * 1024, linger_s: float = 0.005) -> None:
+                 batch_lines: int = 500, batch_bytes: int = 64 * 1024, linger_s: float = 0.005,
+                 reject: Reject | None = None) -> None:
         self.cfg = cfg
         self.emit = emit
+        self.reject = reject
         self.batcher = Batcher(batch_lines, batch_bytes, linger_s)
         self.counters: Counter[str] = Counter()
         self._warned: set[tuple[str, str]] = set()
         self._connections = 0
         self._writers: set[asyncio.StreamWriter] = set()  # open TCP connections, closed by stop()
-        self._pending: asyncio.Queue[LineBatch] = asyncio.Queue(maxsize=cfg.max_pending_batches)
+        self._pending: asyncio.Queue[LineBatch | Rejected] = asyncio.Queue(maxsize=cfg.max_pending_batches)
         self._per_source: Counter[str] = Counter()
         self._gateway_of = GatewayOf(fallback="unknown")
         self._servers: list[asyncio.AbstractServer] = []
@@ -117,11 +134,11 @@ class Receiver:
             self._warned.add((reason, source))
             log.warning("syslog: refused %s from %s (further ones are only counted)", reason, source)
 
-    def accept(self, message: bytes, source: str) -> bool:
+    def accept(self, message: bytes, source: str, how: str = "UDP") -> bool:
         """One syslog message in; False when it was refused (the caller may slow down)."""
-        if len(message) > self.cfg.max_message:
-            self.refuse("oversize", source)
-            return True
+        size = len(message) - message.endswith(b"\n")  # without the newline that framed it
+        if size > self.cfg.max_message:
+            return self.oversize(message, size, source, how)
         if not self.has_room(source):
             self.refuse("backlog", source)
             return False
@@ -134,14 +151,30 @@ class Receiver:
             self._enqueue(done)
         return True
 
+    def oversize(self, head: bytes, size: int, source: str, how: str, note: str = "") -> bool:
+        """A message over `max_message` (`head`: its start): counted and logged as refused, and with
+        `reject` queued as a dead letter with the reason and an excerpt. False when the backlog had no
+        room for that (UDP only: TCP waits for room first), which is counted as `refused_backlog`."""
+        self.refuse("oversize", source)
+        if self.reject is None:
+            return True
+        if not self.has_room(source):
+            self.refuse("backlog", source)
+            return False
+        gateway = GatewayOf(fallback=source)(head[:1024].decode("utf-8", "backslashreplace"))
+        reason = (f"syslog message of {size} bytes ({how} from {source}) exceeds the limit of "
+                  f"{self.cfg.max_message}; excerpt of {EXCERPT} kept{note}")
+        self._enqueue(Rejected(gateway, source, head[:EXCERPT], reason))
+        return True
+
     def has_room(self, source: str) -> bool:
         """Room in the Kafka backlog for this sender: a flooding sender cannot starve the others."""
         share = self.cfg.max_pending_batches * self.cfg.per_source_share
         return self._per_source[source] < share and not self._pending.full()
 
-    def _enqueue(self, batch: LineBatch) -> None:
-        self._per_source[batch.source or ""] += 1
-        self._pending.put_nowait(batch)
+    def _enqueue(self, item: LineBatch | Rejected) -> None:
+        self._per_source[item.source or ""] += 1
+        self._pending.put_nowait(item)
 
     def backlog_of(self, source: str) -> int:
         return self._per_source[source]
@@ -157,22 +190,27 @@ class Receiver:
 
     async def _drain(self) -> None:
         while True:
-            batch = await self._pending.get()
+            item = await self._pending.get()
             delay = 0.5
             try:
-                while True:  # Kafka trouble: keep the batch and retry; the bounded queue makes senders wait
+                while True:  # Kafka trouble: keep the record and retry; the bounded queue makes senders wait
                     try:
-                        await self.emit(batch)
-                        self.counters["batches"] += 1
+                        if isinstance(item, Rejected):
+                            assert self.reject is not None  # only queued with a reject
+                            await self.reject(item.gateway, item.excerpt, item.reason)
+                            self.counters["deadletters"] += 1
+                        else:
+                            await self.emit(item)
+                            self.counters["batches"] += 1
                         break
                     except Exception as exc:
                         self.counters["produce_errors"] += 1
-                        log.warning("syslog: producing a batch failed (%s); backlog %d batches, retrying in %.1fs",
+                        log.warning("syslog: producing a record failed (%s); backlog %d records, retrying in %.1fs",
                                     exc, self._pending.qsize(), delay)
                         await asyncio.sleep(delay)
                         delay = min(delay * 2, 10.0)
             finally:
-                src = batch.source or ""
+                src = item.source or ""
                 self._per_source[src] -= 1
                 if self._per_source[src] <= 0:
                     del self._per_source[src]
@@ -203,7 +241,12 @@ class Receiver:
             writer.close()
 
     async def _read_frames(self, reader: asyncio.StreamReader, source: str) -> None:
-        """Newline framing, or octet counting (`LEN SP MSG`) detected per frame by a leading digit."""
+        """Newline framing, or octet counting (`LEN SP MSG`) detected per frame by a leading digit.
+
+        An oversize message is read past (never held whole: memory stays bounded) up to its end, so the
+        next frame starts where it should; it becomes one dead letter with its size and its start. One
+        the sender cut off by closing the connection is still one, saying so.
+        """
         while True:
             first = await reader.read(1)
             if not first:
@@ -216,42 +259,70 @@ class Receiver:
                     self.refuse("bad_frame", source)
                     return
                 if length > self.cfg.max_message:
-                    self.refuse("oversize", source)
-                    await _skip(reader, length)
+                    head = await _read_upto(reader, min(length, 1024))
+                    got = len(head) + await _skip(reader, length - len(head))
+                    await self._room(source)
+                    self.oversize(head, length, source, "TCP, octet counting",
+                                  "" if got == length else f"; the connection closed after {got} bytes of it")
+                    if got < length:
+                        return
                     continue
                 message = await reader.readexactly(length)
+                how = "TCP, octet counting"
             else:
+                how = "TCP"
                 try:
                     message = first + await reader.readuntil(b"\n")
-                except asyncio.LimitOverrunError:
-                    self.refuse("oversize", source)
-                    await _skip_line(reader)
+                except asyncio.LimitOverrunError as exc:  # no newline within the limit: the line is too long
+                    head = first + await reader.readexactly(exc.consumed)  # at most the reader's limit
+                    rest, ended = await _skip_line(reader)
+                    await self._room(source)
+                    self.oversize(head, len(head) + rest, source, how,
+                                  "" if ended else "; the connection closed before its newline")
+                    if not ended:
+                        return
                     continue
                 except asyncio.IncompleteReadError as exc:
                     message = first + exc.partial
                     if not exc.partial:
                         return
-            while not self.has_room(source):
-                self.counters["tcp_paused"] += 1
-                await asyncio.sleep(0.05)  # TCP backpressure: stop reading this sender
-            self.accept(message, source)
+            await self._room(source)
+            self.accept(message, source, how)
+
+    async def _room(self, source: str) -> None:
+        while not self.has_room(source):
+            self.counters["tcp_paused"] += 1
+            await asyncio.sleep(0.05)  # TCP backpressure: stop reading this sender
 
 
-async def _skip(reader: asyncio.StreamReader, n: int) -> None:
-    while n > 0:
-        chunk = await reader.read(min(n, 65536))
+async def _read_upto(reader: asyncio.StreamReader, n: int) -> bytes:
+    try:
+        return await reader.readexactly(n)
+    except asyncio.IncompleteReadError as exc:  # the connection closed first
+        return exc.partial
+
+
+async def _skip(reader: asyncio.StreamReader, n: int) -> int:
+    """Read past `n` bytes; returns how many there were before the connection closed."""
+    skipped = 0
+    while skipped < n:
+        chunk = await reader.read(min(n - skipped, 65536))
         if not chunk:
-            return
-        n -= len(chunk)
+            break
+        skipped += len(chunk)
+    return skipped
 
 
-async def _skip_line(reader: asyncio.StreamReader) -> None:
+async def _skip_line(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read past the rest of an over-long line: (its bytes before the newline, whether a newline came)."""
+    skipped = 0
     while True:
         try:
-            await reader.readuntil(b"\n")
-            return
+            return skipped + len(await reader.readuntil(b"\n")) - 1, True
         except asyncio.LimitOverrunError as exc:
-            await reader.readexactly(exc.consumed)
+            skipped += len(await reader.readexactly(exc.consumed))
+        except asyncio.IncompleteReadError as exc:  # the connection closed first
+            return skipped + len(exc.partial), False
 
 
 class _Udp(asyncio.DatagramProtocol):
@@ -265,4 +336,4 @@ class _Udp(asyncio.DatagramProtocol):
             return
         for message in data.split(b"\n") if b"\n" in data.rstrip(b"\n") else (data,):
             if message:
-                self.receiver.accept(message, source)  # UDP cannot push back: a refusal is a counted drop
+                self.receiver.accept(message, source, "UDP")  # UDP cannot push back: a refusal is a counted drop

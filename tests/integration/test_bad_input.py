@@ -253,3 +253,73 @@ def test_syslog_flood_from_one_source_is_bounded_and_others_are_served(
     print(f"\nflood: flooder wrote {seen['written']} lines, {lines['flood-gw']} accepted; "
           f"UDP refused {counters['refused_backlog']}; backlog peak {seen['backlog']}; "
           f"RSS +{seen['rss_peak'] - seen['rss_before']:.1f} MiB")
+
+
+# -- syslog messages over --max-message --------------------------------------------------------------------
+def test_oversize_syslog_messages_are_dead_letters_and_the_connections_go_on(
+        kafka_bootstrap: str, unique_name: Callable[[str], str], tmp_path: Path) -> None:
+    """`tunnelsight ingest syslog --max-message 1024` as an operator runs it: a message over the limit in
+    each framing (TCP newline, TCP octet counting, UDP) is one dead letter (stage `ingest`, `error.type`
+    `oversize`, its size, a 256-byte excerpt), still counted as `refused_oversize`; the messages around
+    it on the same connection arrive whole in the raw topic."""
+    import select
+    import signal
+
+    from schemas.catalogue import validate
+
+    prefix = unique_name("oversize")
+    settings = stream_settings(kafka_bootstrap, "http://unused", prefix, partitions=2)
+    env = {**os.environ, "TUNNELSIGHT_KAFKA": kafka_bootstrap, "TUNNELSIGHT_TOPIC_PREFIX": prefix}
+    log = tmp_path / "syslog.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "ingest", "syslog", "--udp-port", "0",
+                                 "--tcp-port", "0", "--max-message", "1024"], env=env, stdout=subprocess.PIPE,
+                                stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        listening = proc.stdout.readline().decode() if ready else ""
+        assert listening.startswith("listening on"), f"{listening!r}\n{log.read_text()}"
+        ports = dict(orjson.loads(listening.split(" ", 3)[3].replace("'", '"')))
+
+        big = b"<30>Feb  5 21:29:53 gw-big charon[1]: 14[IKE] " + b"x" * 5000
+        line = [f"<30>Feb  5 21:29:5{i} gw-ok charon[2]: 14[IKE] <c|1> line {i}" for i in range(6)]
+        with socket.create_connection(("127.0.0.1", ports["tcp"])) as s:  # newline framing
+            s.sendall(f"{line[0]}\n".encode() + big + f"\n{line[1]}\n".encode())
+        with socket.create_connection(("127.0.0.1", ports["tcp"])) as s:  # octet counting, then newline
+            s.sendall(f"{len(line[2])} {line[2]}{len(big)} ".encode() + big
+                      + f"{len(line[3])} {line[3]}{line[4]}\n".encode())
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(line[5].encode(), ("127.0.0.1", ports["udp"]))
+            s.sendto(big[:2000], ("127.0.0.1", ports["udp"]))
+
+        def raw_lines() -> list[str]:
+            return [ln for v in read_topic(kafka_bootstrap, settings.topics.raw, timeout_s=1)
+                    for ln in orjson.loads(v)["lines"]]
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (len(deadletters(kafka_bootstrap, prefix)) < 3
+                                               or len(raw_lines()) < len(line)):
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    assert sorted(raw_lines()) == sorted(line)
+    # One per framing, in no particular order (UDP and the two connections are read concurrently).
+    dead = sorted(deadletters(kafka_bootstrap, prefix), key=lambda d: str(d["error"]["message"]))
+    assert [d["error"]["message"].split(" (")[0] for d in dead] == [
+        f"syslog message of {n} bytes" for n in (2000, len(big), len(big))], dead
+    for d, how in zip(dead, ("UDP", "TCP", "TCP, octet counting"), strict=True):
+        assert validate(d, "deadletter") == [], d
+        assert d["tunnelsight"]["deadletter"] == {"stage": "ingest", "topic": settings.topics.raw, "kind": "line"}
+        assert d["error"]["type"] == "oversize" and d["observer"]["hostname"] == "gw-big"
+        assert d["event"]["original"] == big[:256].decode()
+        assert f"({how} from 127.0.0.1) exceeds the limit of 1024; excerpt of 256 kept" in d["error"]["message"]
+    stderr = log.read_text()
+    assert "refused oversize from 127.0.0.1" in stderr  # the log line, once
+    assert "'refused_oversize': 3" in stderr and "'deadletters': 3" in stderr, stderr
