@@ -133,7 +133,7 @@ class StreamPipeline:
     def _new_run(self, gateway: str, partition: int, states: dict[str, bytes], opts: dict[str, Any]) -> GatewayRun:
         store = BufferedStore(states)
         ctx = ParseContext(year=opts.get("year"), tz=zone(opts.get("tz")), vendor=opts.get("vendor"))
-        return GatewayRun(gateway, partition, Engine(self.engine_config, store), store, ctx)
+        return GatewayRun(gateway, partition, Engine(self.engine_config, store, keep_late=True), store, ctx)
 
     # -- records ---------------------------------------------------------------------------------
     def process_record(self, value: bytes, partition: int, offset: int, table: Any) -> Output:
@@ -193,9 +193,13 @@ class StreamPipeline:
             events.append(ev)
         run.last_wall = time.time()
         run.idle_closed = False
-        late = run.engine.stats["too_late"]
         self._emit(run, run.engine.feed(events), out)
-        METRICS.inc("lines_too_late_total", run.engine.stats["too_late"] - late)  # beyond the allowed lateness
+        late = run.engine.take_late()  # beyond the allowed lateness: not correlated, so dead letters
+        METRICS.inc("lines_too_late_total", len(late))
+        for ev, newest in late:
+            out.deadletters.append(self._deadletter(
+                "correlate", self._late_reason(ev, newest), ev.raw, partition, offset, host=batch.gateway,
+                error_type="too_late"))
         if self.settings.emit_events:
             out.events.append((batch.gateway.encode(), orjson.dumps([e.to_doc() for e in events])))
         METRICS.inc("records_total")
@@ -227,14 +231,19 @@ class StreamPipeline:
         for key, value in run.store.take_pending().items():
             out.state_writes.append(((prefix + key).encode(), value))
 
+    def _late_reason(self, ev: Event, newest: float) -> str:
+        behind = newest - (ev.timestamp or newest)
+        return (f"late by {behind:.3f} s, beyond the allowed lateness of {self.engine_config.lateness:g} s "
+                f"(line at {iso(ev.timestamp)}, its gateway already at {iso(newest)}); not correlated")
+
     def _deadletter(self, stage: str, reason: str, original: str | bytes, partition: int, offset: int,
-                    host: str | None = None) -> KV:
+                    host: str | None = None, error_type: str | None = None) -> KV:
         from schemas.indices import deadletter_doc
 
         METRICS.inc("deadletters_total")
         doc = deadletter_doc(stage, reason, original, timestamp=iso(time.time()) or "", hostname=host,
                              topic=self.settings.topics.raw, partition=partition, offset=offset,
-                             error_type=stage)
+                             error_type=error_type or stage)
         return (host or "").encode(), orjson.dumps(doc)
 
     # -- fleet level -----------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_fuzzed_lines_mixed_into_a_replay_are_all_accounted_for(
 
         def refused() -> float:  # documents Elasticsearch refused: dead letters that are not lines
             m = metrics(worker)
-            return m.get("deadletters_total", 0) - m.get("parse_errors_total", 0)
+            return m.get("deadletters_total", 0) - m.get("parse_errors_total", 0) - m.get("lines_too_late_total", 0)
 
         wait_for(f"{len(want_mixed)} diagnoses indexed or refused", lambda: metrics(worker).get(
             "lines_total", 0) >= total - huge and len(indexed(es_client, alias).ids) + refused() >= len(want_mixed),
@@ -128,6 +128,7 @@ def test_fuzzed_lines_mixed_into_a_replay_are_all_accounted_for(
     dead = deadletters(kafka_bootstrap, prefix)
     stages = Counter(d["tunnelsight"]["deadletter"]["stage"] for d in dead)
     assert stages["parse"] == seen["parse_errors_total"] and stages["ingest"] == huge, stages
+    assert stages["correlate"] == seen.get("lines_too_late_total", 0), stages
     for d in dead:
         assert d["error"]["message"], d
         if d["tunnelsight"]["deadletter"]["stage"] == "ingest":

@@ -70,6 +70,16 @@ def _offline_counts(files: list[str]) -> Counter[str]:
     return Counter(ev.action.value for ev in events_from(args))
 
 
+def _offline_too_late(files: list[str]) -> int:
+    from streams.cli import build_parser
+    from streams.commands.diagnose import diagnoses
+    from streams.correlate.engine import Engine
+
+    engine = Engine()
+    list(diagnoses(build_parser().parse_args(["diagnose", "--year", "2026", *files]), engine))
+    return engine.stats["too_late"]
+
+
 def test_every_line_is_accounted_for_on_the_streams_path_as_offline(tmp_path: Path) -> None:
     clean = sorted(str(p) for p in SAMPLES.glob("*.log"))[:3]
     kinds = write_mixed(clean, tmp_path, 6000, seed=11, huge=3)
@@ -102,10 +112,13 @@ def test_every_line_is_accounted_for_on_the_streams_path_as_offline(tmp_path: Pa
     def delta(name: str) -> float:
         return METRICS.counters.get(name, 0) - before.get(name, 0)
 
+    stages = Counter(d["tunnelsight"]["deadletter"]["stage"] for d in dead)
     assert delta("lines_total") == stats.lines
-    assert delta("parse_errors_total") == len(dead) == offline[Action.PARSE_ERROR.value] - stats.rejected
+    assert delta("parse_errors_total") == stages["parse"] == offline[Action.PARSE_ERROR.value] - stats.rejected
     assert delta("unrecognized_total") == offline[Action.UNRECOGNIZED.value]
-    assert all(d["error"]["message"] and d["tunnelsight"]["deadletter"]["stage"] == "parse" for d in dead)
+    # Lines beyond the allowed lateness (fuzzed headers carry any time) are dead letters too, as offline counts them.
+    assert delta("lines_too_late_total") == stages["correlate"] == _offline_too_late(mixed)
+    assert stages["parse"] + stages["correlate"] == len(dead) and all(d["error"]["message"] for d in dead)
 
 
 def test_following_a_file_stays_bounded_on_an_over_long_line(tmp_path: Path) -> None:
