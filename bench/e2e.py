@@ -22,7 +22,7 @@ from bench.load import lines_of, simulated
 from bench.offline import diagnose_rate
 from streams.config import Settings, Topics
 from streams.ingest.files import replay
-from streams.ingest.kafka_out import make_producer, send_batch
+from streams.ingest.kafka_out import CheckedSends, make_producer
 from streams.local import LocalWorker
 from streams.metrics import parse_prometheus
 from streams.topics import ensure_topics
@@ -30,12 +30,16 @@ from streams.topics import ensure_topics
 
 def produce(path: Path, settings: Settings, batch_lines: int) -> tuple[int, int, float]:
     producer = make_producer(settings)
+    send = CheckedSends(producer, settings.topics.raw)
     start = time.perf_counter()
-    stats = replay([str(path)], lambda b: send_batch(producer, settings.topics.raw, b), opts={"year": 2026},
-                   batch_lines=batch_lines, progress=False)
+    stats = replay([str(path)], send, opts={"year": 2026}, batch_lines=batch_lines, progress=False)
     producer.flush()
     producer.close()
-    return stats.lines, stats.batches, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    problem = send.shortfall()
+    if problem:  # the stream would wait for lines that are not there: say why instead
+        raise RuntimeError(f"{problem}: the input of {path.name} is incomplete")
+    return stats.lines, stats.batches, seconds
 
 
 async def _consume(settings: Settings, records: int) -> float:

@@ -60,7 +60,7 @@ def run_demo(files: list[Path], keep: bool, workdir: Path, say: Say = print, tim
     from infra import dev
     from infra.elasticsearch import client
     from streams.ingest.files import replay
-    from streams.ingest.kafka_out import make_producer, send_batch
+    from streams.ingest.kafka_out import RawSender, make_producer
     from streams.local import LocalWorker, wait_until
     from streams.topics import ensure_topics
 
@@ -88,11 +88,16 @@ def run_demo(files: list[Path], keep: bool, workdir: Path, say: Say = print, tim
 
         expected = offline_ids(files)
         lines = sum(1 for f in files for _ in f.open("rb"))
-        producer = make_producer(settings)
-        stats = replay([str(f) for f in files], lambda b: send_batch(producer, settings.topics.raw, b),
-                       opts={"year": YEAR}, progress=False)
-        producer.flush()
-        producer.close()
+        sender = RawSender(make_producer(settings), settings)  # what `ingest file` sends with
+        try:
+            stats = replay([str(f) for f in files], sender.batch, opts={"year": YEAR}, progress=False)
+        finally:
+            sender.flush()
+            sender.producer.close()
+        problem = sender.shortfall()
+        if problem:  # waiting for diagnoses of lines Kafka never took would only time out, later
+            say(f"ingest: {problem}; the demo stops here")
+            return False
         say(f"ingest: {stats.lines} lines from {len(files)} gateway logs -> {settings.topics.raw} "
             f"({stats.batches} records)")
 

@@ -82,9 +82,9 @@ def run_file(args: argparse.Namespace) -> int:
         sender.producer.close()
     rejected = f"; {stats.rejected} over-long lines to {settings.topics.deadletter}" if stats.rejected else ""
     print(f"sent {stats.lines} lines in {stats.batches} records to {settings.topics.raw}{rejected}")
-    if sender.failed:
-        errors = ", ".join(f"{n} {name}" for name, n in sender.errors.most_common())
-        return fail(f"Kafka did not take {sender.failed} of {sender.sent} records ({errors}): replay again")
+    problem = sender.shortfall()
+    if problem:
+        return fail(f"{problem}: replay again")
     return 0
 
 

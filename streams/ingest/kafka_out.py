@@ -5,7 +5,8 @@ Kafka acknowledged it), a Kafka that stops acknowledging is reported while it la
 bounded: at most BUFFER_BYTES of records wait for acknowledgement (kafka-python 3 has no buffer bound
 of its own), then sending blocks (and says so) until the broker takes records again. A record Kafka
 has not taken within DELIVERY_TIMEOUT_S fails and is counted: the command then exits non-zero instead
-of pretending the replay was complete.
+of pretending the replay was complete. `CheckedSends` is the light version for the benchmark: failures
+counted, nothing else added per record.
 """
 
 from __future__ import annotations
@@ -51,6 +52,36 @@ def make_producer(s: Settings) -> KafkaProducer:
 
 def send_batch(producer: KafkaProducer, topic: str, batch: LineBatch) -> None:
     producer.send(topic, key=batch.gateway.encode(), value=batch.encode())
+
+
+def shortfall(failed: int, sent: int, errors: Counter[str]) -> str | None:
+    """None when Kafka took every record sent, else how many it did not take and why."""
+    if not failed:
+        return None
+    why = ", ".join(f"{n} {name}" for name, n in errors.most_common())
+    return f"Kafka did not take {failed} of {sent} records ({why})"
+
+
+class CheckedSends:
+    """Raw batches sent as `send_batch` does, each record's failure counted (one errback per record, so a
+    benchmark's timing stays as it was). After `producer.flush()` every record has succeeded or failed:
+    `shortfall()` then says what Kafka did not take."""
+
+    def __init__(self, producer: KafkaProducer, topic: str) -> None:
+        self.producer = producer
+        self.topic = topic
+        self.sent = 0
+        self.errors: Counter[str] = Counter()  # written by the producer's thread only
+
+    def __call__(self, batch: LineBatch) -> None:
+        self.producer.send(self.topic, key=batch.gateway.encode(), value=batch.encode()).add_errback(self._failed)
+        self.sent += 1
+
+    def _failed(self, exc: BaseException) -> None:
+        self.errors[type(exc).__name__] += 1
+
+    def shortfall(self) -> str | None:
+        return shortfall(sum(self.errors.values()), self.sent, self.errors)
 
 
 class RawSender:
@@ -137,6 +168,10 @@ class RawSender:
                         "waiting, %s (at most %d MiB are buffered; a record fails after %.0fs)",
                         self.settings.kafka, now - self._last_ack, self.waiting, self.waiting_bytes / 2**20,
                         how, self.max_buffer // 2**20, DELIVERY_TIMEOUT_S)
+
+    def shortfall(self) -> str | None:
+        """After `flush()`: None when Kafka took every record, else what it did not take and why."""
+        return shortfall(self.failed, self.sent, self.errors)
 
     def flush(self) -> None:
         """Wait until every record is acknowledged or failed, saying so while Kafka is away."""
