@@ -13,16 +13,19 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
 import faust
+import faust.streams as faust_streams
 import orjson
 from faust.web import Request, Response, View
 
 from streams import faust_fixes
 from streams.config import Settings
 from streams.metrics import METRICS, prometheus_text
+from streams.offload import EngineProcess
 from streams.pipeline import Output, StreamPipeline
 
 log = logging.getLogger("tunnelsight.worker")
@@ -81,6 +84,10 @@ async def _publish(out: Output, key: bytes | None) -> None:
     pending += [await events_topic.send(key=k, value=v) for k, v in out.events]
     if pending:
         await asyncio.gather(*pending)
+    else:
+        # Nothing to wait for: yield anyway, or a backlog of raw records starves the fleet and sink
+        # agents and the timers on this event loop until the backlog is gone.
+        await asyncio.sleep(0)
     for key, value in out.state_writes:
         if value is None:
             episodes.pop(key, None)
@@ -88,14 +95,47 @@ async def _publish(out: Output, key: bytes | None) -> None:
             episodes[key] = value
 
 
+# With the engine process (the default), the agent hands records to it and a drain task publishes
+# the results in order; records are acked only once published (so a revocation waits for them).
+engine: EngineProcess | None = None
+_in_flight: asyncio.Queue[tuple[Any, asyncio.Future[Any]]] = asyncio.Queue(maxsize=settings.engine_depth)
+
+
 @app.agent(raw_topic)
 async def diagnose(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     """Raw batches of one gateway's lines -> diagnoses. One Kafka record = hundreds of lines."""
-    async for event in stream.events():
-        partition = event.message.partition
-        out = pipeline.process_record(event.value, partition, event.message.offset, episodes)
-        await _publish(out, event.key)
+    if not settings.engine_process:
+        async for event in stream.events():
+            out = pipeline.process_record(event.value, event.message.partition, event.message.offset, episodes)
+            await _publish(out, event.key)
+            yield None
+        return
+    global engine
+    if engine is None:
+        engine = EngineProcess(settings)
+    async for event in stream.noack().events():  # type: ignore[attr-defined]
+        await _in_flight.put((event, engine.record(event.value, event.message.partition,
+                                                     event.message.offset, episodes)))
         yield None
+
+
+@app.task
+async def _drain_in_flight() -> None:
+    """Publish what the engine process returns, in the order the records came, then ack each."""
+    if not settings.engine_process:
+        return
+    while True:
+        event, future = await _in_flight.get()
+        try:
+            out, _, _ = await future
+        except Exception as exc:
+            log.critical("engine process failed: %s", exc)
+            await app.crash(exc)  # the worker exits; its records were not acked and will be replayed
+            return
+        # Table writes find their partition through the current event; this task is not the stream's.
+        faust_streams._current_event.set(weakref.ref(event))
+        await _publish(out, event.key)
+        event.ack()
 
 
 @app.timer(interval=max(1.0, settings.idle_flush_s / 2), on_leader=True)
@@ -112,6 +152,7 @@ async def fleet(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     meet, one peer failing from many gateways becomes one incident, inventory fields are added.
     Everything leaves as Elasticsearch operations, a diagnosis before any update of it."""
     async for value in stream:
+        METRICS.inc("fleet_records_total")
         ops = pipeline.fleet(value, tunnel_ends, fleet_state)
         if ops is not None:
             await index_topic.send(key=b"ops", value=ops)
@@ -147,6 +188,7 @@ async def sink(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     """Operations -> Elasticsearch in bulk, deterministic ids; rejections to the dead-letter topic."""
     async for event in stream.noack().events():  # type: ignore[attr-defined]
         _sink_buffer.append(event)
+        METRICS.inc("sink_records_total")
         # A record carries the operations of one raw batch; a few dozen records make a good bulk request.
         if len(_sink_buffer) >= max(1, settings.sink_batch // 10):
             await _flush_sink()
@@ -161,7 +203,11 @@ async def sink_linger() -> None:
 
 @app.on_partitions_revoked.connect  # type: ignore[arg-type]
 async def _revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
-    pipeline.forget(p.partition for p in revoked if p.topic == settings.topics.raw)
+    partitions = [p.partition for p in revoked if p.topic == settings.topics.raw]
+    if engine is not None:  # Faust has waited for every in-flight record's ack: nothing is half done
+        await engine.forget(partitions)
+    else:
+        pipeline.forget(partitions)
 
 
 @app.task
@@ -185,7 +231,7 @@ def _consumer_lag() -> float:
 
 class Metrics(View):
     async def get(self, request: Request) -> Response:
-        METRICS.set_gauge("episodes_open", pipeline.open_episodes())
+        METRICS.set_gauge("episodes_open", engine.episodes_open if engine is not None else pipeline.open_episodes())
         with contextlib.suppress(Exception):  # before the first assignment there is no consumer state
             METRICS.set_gauge("consumer_lag", _consumer_lag())
         return self.text(prometheus_text(METRICS))

@@ -73,6 +73,9 @@ class Settings:
     idle_flush_s: float = 10.0  # wall-clock seconds without lines before a gateway's episodes are closed
     emit_events: bool = False  # also publish parsed event batches (costly; for debugging/other consumers)
     inventory: str | None = None  # YAML/CSV inventory file for enrichment
+    # parse + correlate in a child process (streams/offload.py), with this many records in flight
+    engine_process: bool = True
+    engine_depth: int = 8
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -96,4 +99,6 @@ class Settings:
             idle_flush_s=_float("TUNNELSIGHT_IDLE_FLUSH_S", 10.0),
             emit_events=_env("TUNNELSIGHT_EMIT_EVENTS", "0") == "1",
             inventory=os.environ.get("TUNNELSIGHT_INVENTORY") or None,
+            engine_process=_env("TUNNELSIGHT_ENGINE_PROCESS", "1") != "0",
+            engine_depth=max(1, _int("TUNNELSIGHT_ENGINE_DEPTH", 8)),
         )

@@ -17,6 +17,8 @@ HELP: dict[str, str] = {
     "deadletters_total": "lines or documents sent to the dead-letter topic",
     "parse_errors_total": "lines that were not log lines (binary, over-long)",
     "unrecognized_total": "lines of a known or unknown vendor that no pattern covered",
+    "fleet_records_total": "diagnosis records the fleet agent joined and enriched",
+    "sink_records_total": "operation records the sink agent took",
     "indexed_total": "documents indexed into Elasticsearch",
     "sink_retries_total": "bulk retries after 429/5xx or an unreachable Elasticsearch",
     "episodes_open": "episodes open in this worker's partitions",
