@@ -38,9 +38,10 @@ test: venv fetch
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Reliability and security only (docs/reliability.md): faults, bad input, hostile senders, on real
-# servers, about 6 minutes. `make test` runs these too.
+# servers, about 7 minutes. `make test` runs these too.
 CHAOS_TESTS := tests/integration/test_faults.py tests/integration/test_bad_input.py \
-	tests/unit/test_security.py tests/unit/test_fuzz_lines.py
+	tests/integration/test_delivery_checks.py tests/unit/test_security.py tests/unit/test_fuzz_lines.py \
+	tests/unit/test_syslog_receiver.py tests/unit/test_late_lines.py
 chaos: venv fetch
 	$(BIN)/pytest -q -rxX $(CHAOS_TESTS) $(PYTEST_ARGS)
 
