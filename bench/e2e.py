@@ -11,6 +11,7 @@ The same is repeated with one line per Kafka record, to show what batching buys,
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import urllib.request
 from pathlib import Path
@@ -81,28 +82,48 @@ def _indexed(es: Elasticsearch, alias: str) -> int:
         return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children still running (the engine process)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for p in [str(pid), *children]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def stream_seconds(settings: Settings, workdir: Path, lines: int, expected_docs: int, es: Elasticsearch,
-                   workers: int = 1, timeout: float = 1800.0) -> dict[str, float]:
+                   workers: int = 1, timeout: float = 1800.0, extra: dict[str, str] | None = None) -> dict[str, float]:
     """Start workers on a full raw topic; time first line -> all lines, and -> all diagnoses indexed."""
     procs = [LocalWorker.configure(workdir / f"w{i}", kafka=settings.kafka, es=settings.es,
                                    prefix=settings.topics.prefix, partitions=settings.partitions,
-                                   extra={"TUNNELSIGHT_IDLE_FLUSH_S": "2"})
+                                   extra={"TUNNELSIGHT_IDLE_FLUSH_S": "2", **(extra or {})})
              for i in range(workers)]
     for w in procs:
         w.start()
     alias = f"{settings.index_prefix}-diagnoses"
-    first = lines_done = all_done = None
+    first = lines_done = all_done = idle_until = None
+    cpu: dict[int, float] = {}
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
             if not any(w.alive() for w in procs):
                 raise RuntimeError(f"worker died:\n{procs[0].tail()}")
             samples = [_metrics(w.metrics_url) for w in procs]
+            cpu.update({w.proc.pid: _cpu_seconds(w.proc.pid) for w in procs if w.proc is not None})
             processed = sum(m.get("lines_total", 0) for m in samples)
             refused = sum(m.get("deadletters_total", 0) for m in samples)  # a refused document counts as done
             now = time.perf_counter()
-            if first is None and processed > 0:
-                first = now
+            if processed == 0:
+                idle_until = now
+            elif first is None:  # the first line was processed after the last sample that saw none
+                first = idle_until if idle_until is not None else now
             if lines_done is None and processed >= lines:
                 lines_done = now
             if lines_done is not None and _indexed(es, alias) + refused >= expected_docs:
@@ -111,7 +132,9 @@ def stream_seconds(settings: Settings, workdir: Path, lines: int, expected_docs:
             time.sleep(0.2)
         if first is None or lines_done is None or all_done is None:
             raise RuntimeError(f"stream did not finish in {timeout}s:\n{procs[0].tail()}")
-        return {"lines_seconds": lines_done - first, "indexed_seconds": all_done - first}
+        # CPU of the worker processes (and their engine processes) from start to the last sample
+        return {"lines_seconds": lines_done - first, "indexed_seconds": all_done - first,
+                "worker_cpu_seconds": sum(cpu.values())}
     finally:
         for w in procs:
             w.stop()
@@ -129,9 +152,13 @@ def run(tiny: bool, kafka: str, es_url: str, workdir: Path) -> dict[str, Any]:
     offline_rate, offline_docs = diagnose_rate(raw_lines)
     result["offline_lines_per_s"] = round(offline_rate)
 
-    runs: list[tuple[str, int, int]] = [("batched", 500, 1), ("two_workers", 500, 2)]
-    runs.append(("one_line_per_record", 1, 1))
-    for name, batch_lines, workers in runs:
+    # batched: the worker as shipped (parse + correlate in its engine process); batched_in_process: the
+    # same worker with everything in one process (TUNNELSIGHT_ENGINE_PROCESS=0), for the comparison.
+    in_process = {"TUNNELSIGHT_ENGINE_PROCESS": "0"}
+    runs: list[tuple[str, int, int, dict[str, str]]] = [
+        ("batched", 500, 1, {}), ("batched_in_process", 500, 1, in_process), ("two_workers", 500, 2, {}),
+        ("one_line_per_record", 1, 1, {})]
+    for name, batch_lines, workers, extra in runs:
         prefix = f"bench-{name.replace('_', '-')}-{int(time.time())}"
         settings = Settings(kafka=kafka, es=es_url, topics=Topics(prefix=prefix), index_prefix=prefix,
                             partitions=4)
@@ -146,11 +173,12 @@ def run(tiny: bool, kafka: str, es_url: str, workdir: Path) -> dict[str, Any]:
         consume_s = bare_consume_seconds(settings, records)
         entry["bare_consume_lines_per_s"] = round(sent / consume_s)
         entry["bare_consume_records_per_s"] = round(records / consume_s)
-        timing = stream_seconds(settings, workdir / name, sent, expected, es, workers=workers)
+        timing = stream_seconds(settings, workdir / name, sent, expected, es, workers=workers, extra=extra)
         entry["stream_lines_per_s"] = round(sent / timing["lines_seconds"])
         entry["stream_indexed_lines_per_s"] = round(sent / timing["indexed_seconds"])
         entry["stream_records_per_s"] = round(records / timing["lines_seconds"])
         entry["diagnoses"] = expected
+        entry["worker_cpu_us_per_line"] = round(timing["worker_cpu_seconds"] / sent * 1e6, 2)
         entry["ratio_stream_to_offline"] = round(entry["stream_lines_per_s"] / offline_rate, 3)
         entry["ratio_stream_to_bare_consume"] = round(entry["stream_lines_per_s"] / entry["bare_consume_lines_per_s"], 3)
         result[name] = entry

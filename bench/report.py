@@ -36,14 +36,15 @@ def render(r: dict[str, Any]) -> str:
         e = r["e2e"]
         out += ["### End to end on the real servers", "",
                 f"{_n(e['lines'])} lines; offline `diagnose` on the same lines: {_n(e['offline_lines_per_s'])} lines/s.", "",
-                "| run | lines | records | bare consumer lines/s | stream lines/s | stream → all indexed lines/s | stream/offline | stream/bare consumer |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for name in ("batched", "two_workers", "one_line_per_record"):
+                "| run | lines | records | bare consumer lines/s | stream lines/s | stream → all indexed lines/s | stream/offline | stream/bare consumer | worker CPU µs/line |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for name in ("batched", "batched_in_process", "two_workers", "one_line_per_record"):
             if name in e:
                 x = e[name]
                 out.append(f"| {name} | {_n(x['lines'])} | {_n(x['records'])} | {_n(x['bare_consume_lines_per_s'])} | "
                            f"{_n(x['stream_lines_per_s'])} | {_n(x['stream_indexed_lines_per_s'])} | "
-                           f"{x['ratio_stream_to_offline']} | {x['ratio_stream_to_bare_consume']} |")
+                           f"{x['ratio_stream_to_offline']} | {x['ratio_stream_to_bare_consume']} | "
+                           f"{x.get('worker_cpu_us_per_line', '')} |")
         out.append("")
     if "state" in r:
         st = r["state"]
