@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 from kafka import KafkaProducer
-from kafka.errors import KafkaTimeoutError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from streams.batch import LineBatch
 from streams.config import Settings
@@ -176,7 +176,12 @@ class RawSender:
     def flush(self) -> None:
         """Wait until every record is acknowledged or failed, saying so while Kafka is away."""
         while self.waiting:
-            with contextlib.suppress(KafkaTimeoutError):  # still waiting: _check() says so
+            try:
                 self.producer.flush(timeout=self.stall_s)
+            except KafkaTimeoutError:  # still waiting: _check() says so
+                pass
+            except KafkaError as exc:  # e.g. a batch refused as too large: its records fail in errbacks
+                log.debug("flush: %s; waiting for the failed records to be counted", exc)
+                time.sleep(0.1)
             self._check()
         self._check()
