@@ -70,6 +70,53 @@ class BufferedStore(MutableMapping[str, bytes]):
         return pending
 
 
+_DELETED = object()
+
+
+class WriteBack(MutableMapping[str, Any]):
+    """A Faust table seen through a buffer for one record: each key changed is written once, at `flush`.
+
+    Why: every table write is a changelog message, and Faust sends those one at a time; the fleet stage
+    rewrites a gateway's and a peer's context once per diagnosis, dozens of times in one record.
+    """
+
+    def __init__(self, table: MutableMapping[str, Any]) -> None:
+        self.table = table
+        self.changed: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.changed.get(key, self)
+        if value is self:
+            return self.table[key]
+        if value is _DELETED:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.changed[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self.changed[key] = _DELETED
+
+    def __iter__(self) -> Iterator[str]:
+        changed = self.changed
+        yield from (k for k in self.table if k not in changed)
+        yield from (k for k, v in changed.items() if v is not _DELETED)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def flush(self) -> None:
+        for key, value in self.changed.items():
+            if value is _DELETED:
+                self.table.pop(key, None)
+            else:
+                self.table[key] = value
+        self.changed.clear()
+
+
 @dataclass
 class GatewayRun:
     gateway: str
@@ -258,18 +305,22 @@ class StreamPipeline:
         from schemas.indices import incident_op
         from streams.correlate.tunnel import TunnelJoin
 
-        if self._fleet is None or self._fleet.store is not table:
-            self._fleet = FleetContext(store=table)
+        fleet_state, waiting_ends = WriteBack(table), WriteBack(ends)
+        if self._fleet is None:
+            self._fleet = FleetContext(store=fleet_state)
+        self._fleet.store = fleet_state
         item = orjson.loads(value)
+        ops = []
         if isinstance(item, dict) and "tick" in item:
             ops = [incident_op(d, self.indices) for d in self._fleet.tick(float(item["tick"]))]
-            return encode_ops(ops) if ops else None
-        join = TunnelJoin(store=ends)
-        ops = []
-        for doc in item:
-            for d in (doc, *join.add(doc)):
-                enriched = self.inventory.enrich(d) if self.inventory is not None else d
-                ops.extend(self._fleet.observe(enriched).ops(self.indices))
+        else:
+            join = TunnelJoin(store=waiting_ends)
+            for doc in item:
+                for d in (doc, *join.add(doc)):
+                    enriched = self.inventory.enrich(d) if self.inventory is not None else d
+                    ops.extend(self._fleet.observe(enriched).ops(self.indices))
+        fleet_state.flush()
+        waiting_ends.flush()
         return encode_ops(ops) if ops else None
 
     # -- sink ------------------------------------------------------------------------------------

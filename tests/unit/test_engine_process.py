@@ -101,3 +101,28 @@ def test_a_dead_engine_process_fails_every_pending_record() -> None:
             engine.close()
 
     asyncio.run(run())
+
+
+def test_write_back_reads_its_own_writes_and_writes_each_key_once() -> None:
+    from streams.pipeline import WriteBack
+
+    writes: list[tuple[str, object]] = []
+
+    class Table(dict[str, object]):
+        def __setitem__(self, key: str, value: object) -> None:
+            writes.append((key, value))
+            super().__setitem__(key, value)
+
+    table = Table(a=1, b=2)
+    writes.clear()
+    view = WriteBack(table)
+    view["a"] = 10
+    view["a"] = 11
+    del view["b"]
+    view["c"] = 3
+    assert view["a"] == 11 and "b" not in view and view.get("b") is None and sorted(view) == ["a", "c"]
+    with pytest.raises(KeyError):
+        del view["b"]
+    assert table == {"a": 1, "b": 2} and not writes  # nothing reaches the table before flush
+    view.flush()
+    assert table == {"a": 11, "c": 3} and writes == [("a", 11), ("c", 3)]
