@@ -2,7 +2,9 @@
 
 That distribution carries only the server, transport-netty4, x-pack-core/security and apm: no rest-root
 (`GET /` answers 405, so health is `_cluster/health`), ingest pipelines, painless, data streams, ILM or
-mapper-extras. docs/infra.md says how the index design lives with that.
+mapper-extras. docs/infra.md says how the index design lives with that. Its security index needs three
+analysis components it also lacks: infra.esplugin builds them as a small plugin (infra/es-analysis-plugin)
+that `install()` puts into every install's plugins/ (it adds no measurable start-up time).
 
 TUNNELSIGHT_ES=http(s)://... (with TUNNELSIGHT_ES_API_KEY) means "use that cluster, start nothing".
 Elasticsearch refuses to run as root: as root we run it as a system user (see infra.esuser), from a copy
@@ -20,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from infra import maven
+from infra import esplugin, maven
 from infra.errors import InfraError
 from infra.esuser import check_reachable, chown_tree, server_user
 from infra.java import java_home
@@ -93,7 +95,14 @@ def fetch() -> Path:
 
 
 def install() -> Path:
-    """Unpack the zip under the runtime root once; world-readable so the server user can run it."""
+    """Unpack the zip under the runtime root once (world-readable so the server user can run it) and put
+    the analysis plugin (infra.esplugin: built once per source, cached) into its plugins/."""
+    home = _unpacked()
+    esplugin.install(home, VERSION)
+    return home
+
+
+def _unpacked() -> Path:
     home = runtime_root() / f"elasticsearch-{VERSION}"
     if (home / ".complete").exists():
         return home

@@ -9,10 +9,13 @@ classes) and no document twice.
 - clock trouble: a gateway hours off, a block of lines far out of order, a year rollover
 - Elasticsearch with security on (TLS on HTTP, basic auth from a credentials file): who gets in, and
   the same cluster stopped for 60 seconds under a running worker
+- API keys that cluster issues (encoded and `id:api_key`): templates, a worker's sink and reports work
+  with them; a wrong and an invalidated key get 401; the key is in no output and no document
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import re
@@ -23,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -425,6 +429,96 @@ def test_secured_elasticsearch_lets_in_only_the_right_credentials_over_verified_
         assert "401" in refused.stderr or "security_exception" in refused.stderr, refused.stderr
         assert PASSWORD[::-1] not in refused.stderr + refused.stdout and PASSWORD not in refused.stderr
 
+
+
+def test_secured_elasticsearch_api_keys_drive_the_commands_and_the_sink_revoked_and_wrong_ones_get_401(
+        kafka_bootstrap: str, secure_es: SecureElasticsearch, tmp_path: Path,
+        unique_name: Callable[[str], str]) -> None:
+    """Keys the cluster itself issues and checks (its security index exists thanks to infra's analysis
+    plugin, infra/es-analysis-plugin): both forms of TUNNELSIGHT_ES_API_KEY, a key limited to the run's
+    indices, the same commands and worker as with basic auth; the key in no output and no document."""
+    assert secure_es.pki is not None
+    ca = str(secure_es.pki.ca)
+    prefix = unique_name("apikey")
+    role = {"cluster": ["monitor", "manage_index_templates"],
+            "indices": [{"names": [f"{prefix}-*"],
+                         "privileges": ["create_index", "view_index_metadata", "read", "write"]}]}
+    with sync_client(secure_es.config()) as admin:  # basic auth issues the key
+        made = admin.security.create_api_key(name=prefix, expiration="1h", role_descriptors={"writer": role})
+        # The plugin's three components, chained as the security index's `email` analyzer chains them.
+        capture = {"type": "pattern_capture", "patterns": ["([^@]+)", "(\\p{L}+)", "(\\d+)", "@(.+)"]}
+        tokens = admin.indices.analyze(text="John.Doe@Example.com", tokenizer="uax_url_email",
+                                       filter=[capture, "lowercase", "unique"])
+    assert [t["token"] for t in tokens["tokens"]] == [
+        "john.doe@example.com", "john.doe", "john", "doe", "example.com", "example", "com"]
+    encoded, id_form = made["encoded"], f"{made['id']}:{made['api_key']}"
+    assert base64.b64decode(encoded).decode() == id_form
+    base = {"TUNNELSIGHT_ES": secure_es.url, "TUNNELSIGHT_ES_CA": ca, "TUNNELSIGHT_INDEX_PREFIX": prefix}
+
+    def with_key(key: str) -> dict[str, str]:
+        return {**base, "TUNNELSIGHT_ES_API_KEY": key}
+
+    # Elasticsearch sees the key, not the user who made it, whichever form the variable holds.
+    for form in (encoded, id_form):
+        cfg = EsConfig.from_env(with_key(form))
+        assert cfg.auth == "api_key" and made["api_key"] not in repr(cfg) + cfg.describe()
+        with sync_client(cfg, max_retries=0) as es:
+            who = es.security.authenticate()
+        assert who["authentication_type"] == "api_key" and who["api_key"]["id"] == made["id"], who
+
+    # Templates with the id:key form, the worker's sink with the encoded one, reports with both.
+    outputs: list[str] = []
+    applied = _cli(["indices", "apply"], with_key(id_form))
+    outputs.append(applied.stdout + applied.stderr)
+    assert applied.returncode == 0, applied.stderr
+    files = sample_files()
+    expected = offline(files, *YEAR)
+    ensure_topics(stream_settings(kafka_bootstrap, secure_es.url, prefix))
+    worker = LocalWorker.configure(tmp_path / "w", kafka=kafka_bootstrap, es=secure_es.url, prefix=prefix,
+                                   extra={**FAST, **with_key(encoded)})
+    with workers(worker) as running, sync_client(secure_es.config()) as admin:
+        outputs.append(Ingest(files, worker.env, tmp_path / "ingest.log", *YEAR).wait(120))
+        wait_indexed(admin, prefix, expected, running)
+        got = indexed(admin, f"{prefix}-diagnoses")
+        admin.indices.refresh(index=f"{prefix}-*")
+        everything = admin.search(index=f"{prefix}-*", size=10_000, query={"match_all": {}})["hits"]["hits"]
+    outputs.append(worker.log.read_text(errors="replace"))
+    assert_same_as_offline(got, expected)
+    assert "auth api_key" in outputs[-1]  # the sink says which kind of credentials it uses
+
+    def report(env: dict[str, str]) -> dict[str, Any]:
+        done = _cli(["report", "--format", "json", "--since", "520w"], env)
+        outputs.append(done.stdout + done.stderr)
+        assert done.returncode == 0, done.stderr
+        return {k: v for k, v in orjson.loads(done.stdout).items() if k not in ("start", "end")}  # "now"
+
+    as_user = report({**base, "TUNNELSIGHT_ES_USER": USER, "TUNNELSIGHT_ES_PASSWORD": PASSWORD})
+    assert as_user["failures"] > 0
+    assert report(with_key(encoded)) == as_user and report(with_key(id_form)) == as_user
+
+    # Refused with 401: a wrong secret for the real id, then the real key in both forms once invalidated.
+    def refused(key: str) -> None:
+        with sync_client(EsConfig.from_env(with_key(key)), max_retries=0) as es, \
+                pytest.raises(AuthenticationException) as by_es:
+            es.cluster.health()
+        assert by_es.value.meta.status == 401
+        done = _cli(["report"], with_key(key))
+        outputs.append(done.stdout + done.stderr)
+        assert done.returncode == 2, done
+        assert "401" in done.stderr or "security_exception" in done.stderr, done.stderr
+
+    wrong = base64.b64encode(f"{made['id']}:{made['api_key'][::-1]}".encode()).decode()
+    refused(wrong)
+    with sync_client(secure_es.config()) as admin:
+        assert admin.security.invalidate_api_key(ids=[made["id"]])["invalidated_api_keys"] == [made["id"]]
+    refused(encoded)
+    refused(id_form)
+
+    secrets = (made["api_key"], encoded, made["api_key"][::-1], wrong)
+    documents = orjson.dumps(everything).decode()
+    assert everything and not any(s in documents for s in secrets)
+    for out in outputs:
+        assert not any(s in out for s in secrets), out[-2000:]
 
 def test_secured_elasticsearch_down_for_60s_the_sink_retries_lag_grows_then_catches_up(
         kafka_bootstrap: str, secure_es: SecureElasticsearch, tmp_path: Path,
