@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.config import Settings, Topics
-from streams.correlate.engine import Engine
+from streams.correlate.engine import CONTEXT, Engine
 from streams.ingest.files import replay
 from streams.ingest.kafka_out import make_producer, send_batch
 from streams.local import LocalWorker
@@ -51,9 +51,12 @@ def memory_per_sa(n: int) -> dict[str, Any]:
     after = tracemalloc.take_snapshot()
     tracemalloc.stop()
     heap = sum(s.size_diff for s in after.compare_to(before, "filename"))
-    serialised = sum(len(v) for v in store.values())
-    return {"open_sas": len(store), "serialised_bytes_per_sa": round(serialised / max(1, len(store)), 1),
-            "engine_heap_bytes_per_sa": round(heap / max(1, len(store)), 1),
+    sas = {k: v for k, v in store.items() if not k.startswith(CONTEXT)}
+    contexts = [v for k, v in store.items() if k.startswith(CONTEXT)]  # one per gateway
+    serialised = sum(len(v) for v in sas.values())
+    return {"open_sas": len(sas), "serialised_bytes_per_sa": round(serialised / max(1, len(sas)), 1),
+            "gateway_context_bytes": round(sum(map(len, contexts)) / max(1, len(contexts)), 1),
+            "engine_heap_bytes_per_sa": round(heap / max(1, len(sas)), 1),
             "note": "heap = Python objects the engine holds in memory (tracemalloc), incl. the key index"}
 
 

@@ -1,10 +1,12 @@
 """What a worker does with records, as plain code: the Faust agents in streams.app only move bytes.
 
 Per gateway (the raw topic's key) a `GatewayRun` holds a correlation engine and a parse context. The
-engine's state lives in the Faust table under `<gateway>\\x1f<SA key>`; writes are buffered during a
-record and applied only after the record's diagnoses are handed to Kafka, and a per-partition offset
-marker is written with them, so a worker that dies between the two never re-applies a record to state
-that already saw it (docs/architecture.md, "Guarantees").
+engine's state lives in the Faust table under `<gateway>\\x1f<SA key>`, with the engine's context of each
+host (`<gateway>\\x1f\\x00<host>`) and the parse context's year inference (`<gateway>\\x1f\\x00\\x00`)
+beside it, so a worker that takes the gateway over from the table goes on exactly as this one would;
+writes are buffered during a record and applied only after the record's diagnoses are handed to Kafka,
+and a per-partition offset marker is written with them, so a worker that dies between the two never
+re-applies a record to state that already saw it (docs/architecture.md, "Guarantees").
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 
 SEP = "\x1f"
 OFFSET_KEY = b"\x00offset|"  # + partition: last raw offset whose effects are in the table
+CLOCKS_KEY = "\x00\x00"  # a gateway's parse context (year inference); the engine's own keys are NUL + host
 KV = tuple[bytes, bytes]
 
 
@@ -127,6 +130,7 @@ class GatewayRun:
     last_wall: float = 0.0
     newest: float = 0.0  # newest event time seen
     idle_closed: bool = False
+    clocks: bytes | None = None  # the parse context's year inference as last written to the table
 
 
 def encode_ops(ops: Iterable[Any]) -> bytes:
@@ -175,12 +179,16 @@ class StreamPipeline:
         self.loaded = False
 
     def open_episodes(self) -> int:
-        return sum(len(r.store) for r in self.runs.values())
+        return sum(len(r.engine.sa_keys()) for r in self.runs.values())
 
     def _new_run(self, gateway: str, partition: int, states: dict[str, bytes], opts: dict[str, Any]) -> GatewayRun:
+        clocks = states.pop(CLOCKS_KEY, None)
         store = BufferedStore(states)
         ctx = ParseContext(year=opts.get("year"), tz=zone(opts.get("tz")), vendor=opts.get("vendor"))
-        return GatewayRun(gateway, partition, Engine(self.engine_config, store, keep_late=True), store, ctx)
+        if clocks is not None:
+            ctx.restore_clocks(orjson.loads(clocks))
+        engine = Engine(self.engine_config, store, keep_late=True)
+        return GatewayRun(gateway, partition, engine, store, ctx, newest=engine.newest() or 0.0, clocks=clocks)
 
     # -- records ---------------------------------------------------------------------------------
     def process_record(self, value: bytes, partition: int, offset: int, table: Any) -> Output:
@@ -238,6 +246,10 @@ class StreamPipeline:
             if ev.timestamp is not None and ev.timestamp > run.newest:
                 run.newest = ev.timestamp
             events.append(ev)
+        clocks = orjson.dumps(ctx.clocks())
+        if clocks != run.clocks:
+            run.clocks = clocks
+            out.state_writes.append(((batch.gateway + SEP + CLOCKS_KEY).encode(), clocks))
         run.last_wall = time.time()
         run.idle_closed = False
         self._emit(run, run.engine.feed(events), out)

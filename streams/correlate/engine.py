@@ -4,7 +4,10 @@
 passes their deadline (so output does not depend on how input is batched); `advance(watermark)`
 closes idle episodes when a gateway falls silent (the stream calls it on a timer); `flush()` closes
 everything at the end of an offline input. With a `store` (a Faust table online), the state of every
-key a call changed is written back once at its end (`dirty_keys()` tells which).
+key a call changed is written back once at its end (`dirty_keys()` tells which), and so is the context
+of every gateway it saw (`context_key(host)`: its newest and latest times, the per-thread context of
+lines that name no SA, its unnamed episode), so an engine built from the store after any call goes on
+exactly as this one would.
 
 Time is event time: a line's own timestamp, else the last one seen from its gateway. A gateway's
 watermark is its newest time minus the allowed lateness; later lines than that are counted and
@@ -17,6 +20,8 @@ import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
+
+import orjson
 
 from schemas.diagnosis import Diagnosis
 from schemas.events import Action, Event
@@ -72,6 +77,12 @@ _UP = (lifecycle.ESTABLISHED, lifecycle.REKEYING)
 
 Handler = Callable[[SAState, str, Event, float, list[Diagnosis]], None]
 Store = MutableMapping[str, bytes] | MutableMapping[str, SAState]
+CONTEXT = "\x00"  # store keys of gateway contexts start so; SA keys start with the gateway's name
+
+
+def context_key(host: str | None) -> str:
+    """The store key of a gateway's engine context (host names hold no NUL: such lines are refused)."""
+    return CONTEXT + (host or "")
 
 
 class Engine:
@@ -82,27 +93,34 @@ class Engine:
         self.config = config or Config()
         self.serialize = store is not None if serialize is None else serialize
         self.store: MutableMapping[str, object] = store if store is not None else {}  # type: ignore[assignment]
-        self.index = KeyIndex(self.config.affinity)
+        self._contexts = store is not None  # save gateway contexts (only to a store someone reads back)
         self._lateness = self.config.lateness
+        self._newest: dict[str | None, float] = {}  # gateway -> newest event time
+        self._latest: dict[str | None, float] = {}  # gateway -> time of its latest timed line
+        self.index = KeyIndex(self.config.affinity, self._newest, self._lateness)
         self.stats: Counter[str] = Counter()
         self._late: list[tuple[Event, float]] | None = [] if keep_late else None  # see take_late()
         self._live: dict[str, SAState] = {}
-        self._newest: dict[str | None, float] = {}  # gateway -> newest event time
-        self._latest: dict[str | None, float] = {}  # gateway -> time of its latest timed line
         self._heaps: dict[str | None, list[tuple[float, str]]] = {}
         self._queued: dict[str, float] = {}  # key -> the deadline its live heap entry has
         self._dirty: set[str] = set()
         self._last_dirty: frozenset[str] = frozenset()
         self._unnamed_hosts: set[str | None] = set()  # gateways whose unnamed key holds an episode
+        self._seen_hosts: set[str | None] = set()  # gateways whose context the current call may change
         self._handlers: dict[Action, Handler] = self._handler_table()
         for key, value in list(self.store.items()):
-            st = SAState.from_bytes(bytes(value)) if isinstance(value, bytes | bytearray) else value
-            assert isinstance(st, SAState)
+            if key.startswith(CONTEXT):
+                self._restore_context(value)
+                continue
+            if isinstance(value, bytes | bytearray):
+                st, names = SAState.decode(bytes(value))
+            else:  # a store of objects (serialize=False): aliases as the state names them
+                assert isinstance(value, SAState)
+                st, names = value, None
             self._live[key] = st
-            for ike_id in st.ike_ids:
-                self.index.bind(st.host, key, ike_id, None, None)
-            self.index.bind(st.host, key, None, st.remote_ip, st.conn)
+            self.index.restore_names(st.host, key, st.ike_ids, st.remote_ip, st.conn, st.child, names)
             self._schedule(key, st)
+        self.index.take_touched()
 
     # --- public API ------------------------------------------------------------------------------
 
@@ -111,9 +129,16 @@ class Engine:
         out: list[Diagnosis] = []
         process = self._process
         lines = 0
-        for ev in events:
-            process(ev, out)
-            lines += 1
+        if self._contexts:
+            seen = self._seen_hosts
+            for ev in events:
+                process(ev, out)
+                seen.add(ev.host)
+                lines += 1
+        else:
+            for ev in events:
+                process(ev, out)
+                lines += 1
         self.stats["lines"] += lines
         self._persist()
         return out
@@ -121,7 +146,7 @@ class Engine:
     def advance(self, watermark: float) -> list[Diagnosis]:
         """Close every episode whose deadline is before `watermark` (a silent gateway's timer)."""
         out: list[Diagnosis] = []
-        for host in list(self._heaps):
+        for host in sorted(self._heaps, key=lambda h: (h is not None, h or "")):  # the same order after a restart
             self._expire(host, watermark, out)
         self._persist()
         return out
@@ -148,6 +173,10 @@ class Engine:
         if self._late:
             self._late = []
         return late
+
+    def newest(self) -> float | None:
+        """The newest event time of any gateway (None before the first line with a time)."""
+        return max(self._newest.values(), default=None)
 
     def dirty_keys(self) -> frozenset[str]:
         """Keys whose state the last feed/advance/flush changed (written to the store once each)."""
@@ -204,7 +233,13 @@ class Engine:
             key = resolved
         st = self._live.get(key)
         if st is None:
-            st = self._load(key, ev)
+            st = self._load(key, ev, t)
+            self._learn(st, key, ev)
+            self._handlers[action](st, key, ev, t, out)
+            if key not in self._queued:  # a state that only names its SA still expires after `retention`
+                self._schedule(key, st)
+            self._dirty.add(key)
+            return
         if t > st.last:
             st.last = t
         self._learn(st, key, ev)
@@ -219,9 +254,9 @@ class Engine:
         anon = self._live.get(anon_key)
         if anon is None or anon.episode is None or t - anon.episode.last > self.config.affinity:
             return
-        st = self._live.get(key) or self._load(key, ev)
+        st = self._live.get(key) or self._load(key, ev, t)
         if st.episode is not None:
-            return
+            return  # (a state loaded here has none)
         st.episode, anon.episode = anon.episode, None
         st.role = st.role or anon.role
         st.ike = st.ike or anon.ike
@@ -244,8 +279,10 @@ class Engine:
                 found = key
         return found
 
-    def _load(self, key: str, ev: Event) -> SAState:
+    def _load(self, key: str, ev: Event, t: float) -> SAState:
+        """A new key's state. Every state is queued for its deadline (a restart queues all it loads)."""
         st = SAState(ev.host, ev.vendor)
+        st.last = t
         self._live[key] = st
         return st
 
@@ -434,6 +471,7 @@ class Engine:
 
     def _expire(self, host: str | None, watermark: float, out: list[Diagnosis]) -> None:
         heap = self._heaps.get(host)
+        closed: list[tuple[float, str, list[Diagnosis]]] = []
         while heap and heap[0][0] < watermark:
             queued, key = heapq.heappop(heap)
             if self._queued.get(key) != queued:
@@ -448,24 +486,69 @@ class Engine:
                 continue
             self._dirty.add(key)
             if st.episode is not None:
-                self._close(key, st, "failure" if st.episode.ended else "timeout", out)
+                done: list[Diagnosis] = []
+                self._close(key, st, "failure" if st.episode.ended else "timeout", done)
+                if done:
+                    assert due is not None  # an open episode always has a deadline
+                    closed.append((due, key, done))
                 self._schedule(key, st)
             elif st.up_since is None:
                 del self._live[key]  # down and idle past retention: forget it
                 self.index.forget(st.host, key, st.ike_ids, st.remote_ip, st.conn)
+                self._seen_hosts.add(st.host)  # its thread context went with it
                 self.stats["expired"] += 1
+        # In deadline order, not in the order of the queue, which holds stale entries a restart does not.
+        closed.sort(key=lambda item: (item[0], item[1]))
+        for _, _, done in closed:
+            out.extend(done)
 
     def _persist(self) -> None:
         dirty = self._dirty
         self._dirty = set()
+        index = self.index
+        if index.touched:  # keys that lost an alias to another: saved again, so no two claim it
+            dirty.update(key for key in index.take_touched() if key in self._live)
         self._last_dirty = frozenset(dirty)
         store = self.store
         for key in dirty:
             st = self._live.get(key)
             if st is None:
                 store.pop(key, None)
+            elif self.serialize:
+                store[key] = st.to_bytes(index.export_names(st.host, key, st.ike_ids, st.remote_ip, st.conn, st.child))
             else:
-                store[key] = st.to_bytes() if self.serialize else st
+                store[key] = st
+        if self._seen_hosts:
+            if self._contexts:
+                for host in self._seen_hosts:
+                    self._save_context(host)
+            self._seen_hosts.clear()
+
+    def _save_context(self, host: str | None) -> None:
+        """What the engine remembers of a gateway beyond its SAs, as one small store entry:
+        [host, newest time, latest time, unnamed episode (0/1), thread contexts still usable]."""
+        newest, latest, unnamed = self._newest.get(host), self._latest.get(host), host in self._unnamed_hosts
+        threads = self.index.export_context(host)
+        key = context_key(host)
+        if newest is None and latest is None and not unnamed and not threads:
+            self.store.pop(key, None)
+            return
+        saved = [host, newest, latest, int(unnamed), threads]
+        value: object = orjson.dumps(saved) if self.serialize else saved
+        if self.store.get(key) != value:
+            self.store[key] = value
+
+    def _restore_context(self, value: object) -> None:
+        saved = orjson.loads(value) if isinstance(value, bytes | bytearray) else value
+        assert isinstance(saved, list)
+        host, newest, latest, unnamed, threads = saved
+        if newest is not None:
+            self._newest[host] = newest
+        if latest is not None:
+            self._latest[host] = latest
+        if unnamed:
+            self._unnamed_hosts.add(host)
+        self.index.restore_context(host, threads)
 
     # --- handlers, one per action ----------------------------------------------------------------
 
@@ -537,9 +620,11 @@ class Engine:
         inbound = ev.action is Action.MESSAGE_RECEIVED if ev.direction is None else ev.direction == "in"
         if ev.notify == "REKEY_SA" and st.child_was_up(ev.child) and st.episode is None and t >= st.success_at:
             self._open(st, t, ev, "rekey")
+            self._schedule(key, st)
         elif (st.stage == STAGE_CHILD and st.episode is None and st.ike in _UP
               and st.child_was_up(ev.child) and t >= st.success_at):
             self._open(st, t, ev, "rekey")  # a CREATE_CHILD_SA / quick mode on an SA with a CHILD_SA up
+            self._schedule(key, st)
         if st.ike in (lifecycle.INITIATING, lifecycle.RETRANSMITTING) and st.stage == "auth":
             st.ike = lifecycle.AUTHENTICATING
         if inbound:
@@ -662,6 +747,7 @@ class Engine:
         self._signal(st, key, ev, t, DIRECT[ev.action])
         if st.up_since is not None:
             self._end_period(st, key, t, out)
+            self._schedule(key, st)  # down now: retention runs (the signal may have been too old to count)
 
     def _on_kernel_error(self, st: SAState, key: str, ev: Event, t: float, out: list[Diagnosis]) -> None:
         self._signal(st, key, ev, t, kernel_signal(ev))

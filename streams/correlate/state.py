@@ -9,10 +9,12 @@ EVIDENCE_SLOTS lines, so a peer that fails for hours costs no more than one that
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import orjson
 
+from schemas.events import Action
 from streams.classify.signals import evidence_weight
 
 EVIDENCE_SLOTS = 5  # lines kept per episode (the deciding ones are chosen from these)
@@ -32,6 +34,13 @@ DELETED = "deleted"
 FAILED = "failed"
 REKEY_FAILED = "rekey_failed"  # CHILD_SA still installed, its rekeys refused
 _INSTALLED = (ESTABLISHED, REKEYING, REKEY_FAILED)
+
+
+def _offset(t: float, base: int) -> float:
+    """`t - base` in as few digits as give `t` back exactly: microseconds for the times logs print (a
+    whole-second base keeps them exact), all digits for anything else (a receive time)."""
+    offset = round(t - base, 6)
+    return offset if base + offset == t else t - base
 
 
 class Episode:
@@ -60,7 +69,7 @@ class Episode:
         self.signals: dict[str, list[float]] = {}
         self.evidence: list[list[Any]] = []  # [signal, t, ordinal, line], first line per signal
         self.ike_version: int | None = None  # filled from the SA when classified (Facts protocol)
-        self.prev: tuple[str, float, object] | None = None  # last signal recorded (memory only)
+        self.prev: tuple[str, float, Action] | None = None  # last signal recorded, its time and action
 
     def record(self, sig: str, t: float, line: str) -> None:
         """Count a signal; keep its first line as evidence while slots last (important ones win)."""
@@ -106,20 +115,27 @@ class Episode:
         return int(entry[4]) if entry else 0
 
     def to_list(self) -> list[Any]:
-        """Times inside the episode are stored as milliseconds-rounded offsets from its start."""
+        """Times inside the episode are stored as offsets from the whole second of its start, exact
+        (`_offset`). The last signal recorded follows when there is one: [its index in `signals`, its
+        action] and its time when that is not `last` (a line restating it at the same time counts once)."""
         values = [getattr(self, name) for name in self._FIELDS]
-        base = self.start
-        values[-2] = {s: [e[0], round(e[1] - base, 3), e[2], round(e[3] - base, 3), e[4]]
+        base = math.floor(self.start)
+        values[-2] = {s: [e[0], _offset(e[1], base), e[2], _offset(e[3], base), e[4]]
                       for s, e in self.signals.items()}
-        values[-1] = [[e[0], round(e[1] - base, 3), e[2], e[3]] for e in self.evidence]
+        values[-1] = [[e[0], _offset(e[1], base), e[2], e[3]] for e in self.evidence]
+        prev = self.prev
+        if prev is not None:
+            sig, t, action = prev
+            values.append([list(self.signals).index(sig), action.value] if t == self.last else
+                          [list(self.signals).index(sig), action.value, t])
         return values
 
     @classmethod
     def from_list(cls, values: list[Any]) -> Episode:
         ep = cls.__new__(cls)
-        for name, value in zip(cls._FIELDS, values, strict=True):
+        for name, value in zip(cls._FIELDS, values, strict=False):
             setattr(ep, name, value)
-        base = ep.start
+        base = math.floor(ep.start)
         for e in ep.signals.values():
             e[1] += base
             e[3] += base
@@ -127,6 +143,9 @@ class Episode:
             e[1] += base
         ep.ike_version = None
         ep.prev = None
+        if len(values) > len(cls._FIELDS):
+            prev = values[len(cls._FIELDS)]
+            ep.prev = (list(ep.signals)[prev[0]], prev[2] if len(prev) > 2 else ep.last, Action(prev[1]))
         return ep
 
 
@@ -204,15 +223,23 @@ class SAState:
             return
         entry[0] = DELETED
 
-    def to_bytes(self) -> bytes:
+    def to_bytes(self, names: list[Any] | None = None) -> bytes:
+        """`names`: how the key index's aliases of this SA differ from what it names (KeyIndex.export_names)."""
         values = [getattr(self, name) for name in self._FIELDS]
         values.append(self.episode.to_list() if self.episode is not None else None)
         if self.success_at == float("-inf"):
-            values[self._FIELDS.index("success_at")] = None
+            values[_SUCCESS_AT] = None
+        if names is not None:
+            values.append(names)
         return orjson.dumps(values)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SAState:
+        return cls.decode(data)[0]
+
+    @classmethod
+    def decode(cls, data: bytes) -> tuple[SAState, list[Any] | None]:
+        """The state and the `names` it was saved with."""
         values = orjson.loads(data)
         st = cls.__new__(cls)
         for name, value in zip(cls._FIELDS, values, strict=False):
@@ -221,4 +248,7 @@ class SAState:
             st.success_at = float("-inf")
         episode = values[len(cls._FIELDS)]
         st.episode = Episode.from_list(episode) if episode is not None else None
-        return st
+        return st, values[len(cls._FIELDS) + 1] if len(values) > len(cls._FIELDS) + 1 else None
+
+
+_SUCCESS_AT = SAState._FIELDS.index("success_at")

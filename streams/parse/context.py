@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 MONTHS = {m: i for i, m in enumerate(
@@ -109,6 +110,15 @@ class ParseContext:
             return ts
         except (ValueError, OverflowError):
             return None
+
+    def clocks(self) -> list[list[object]]:
+        """The year inference's memory, `[host, year, last time]` per host: a new context given it with
+        `restore_clocks` infers the same years as this one would (a worker taking over a gateway)."""
+        return [[host, clock.year, clock.ts] for host, clock in self._last_seen.items()]
+
+    def restore_clocks(self, saved: list[list[Any]]) -> None:
+        for host, year, ts in saved:
+            self._last_seen[host] = _HostClock(year, ts, None, 0.0)
 
     def _initial_year(self, month: int) -> int:
         if self.year is not None:
