@@ -77,17 +77,15 @@ fleet_state = app.Table("fleet", default=None, key_type=str, value_type=bytes, p
 pipeline = StreamPipeline(settings)
 
 
-async def _publish(out: Output, key: bytes | None) -> None:
-    """Diagnoses and dead letters first, confirmed by Kafka; only then the state that produced them."""
+async def _send(out: Output, key: bytes | None) -> list[Any]:
+    """Hand a record's diagnoses, dead letters and events to the producer; the futures of their acks."""
     pending = [await diagnoses_topic.send(key=key, value=orjson.dumps(out.diagnoses))] if out.diagnoses else []
     pending += [await deadletter_topic.send(key=k, value=v) for k, v in out.deadletters]
     pending += [await events_topic.send(key=k, value=v) for k, v in out.events]
-    if pending:
-        await asyncio.gather(*pending)
-    else:
-        # Nothing to wait for: yield anyway, or a backlog of raw records starves the fleet and sink
-        # agents and the timers on this event loop until the backlog is gone.
-        await asyncio.sleep(0)
+    return pending
+
+
+def _write_state(out: Output) -> None:
     for key, value in out.state_writes:
         if value is None:
             episodes.pop(key, None)
@@ -95,10 +93,23 @@ async def _publish(out: Output, key: bytes | None) -> None:
             episodes[key] = value
 
 
+async def _publish(out: Output, key: bytes | None) -> None:
+    """Diagnoses and dead letters first, confirmed by Kafka; only then the state that produced them."""
+    pending = await _send(out, key)
+    if pending:
+        await asyncio.gather(*pending)
+    else:
+        # Nothing to wait for: yield anyway, or a backlog of raw records starves the fleet and sink
+        # agents and the timers on this event loop until the backlog is gone.
+        await asyncio.sleep(0)
+    _write_state(out)
+
+
 # With the engine process (the default), the agent hands records to it and a drain task publishes
 # the results in order; records are acked only once published (so a revocation waits for them).
 engine: EngineProcess | None = None
 _in_flight: asyncio.Queue[tuple[Any, asyncio.Future[Any]]] = asyncio.Queue(maxsize=settings.engine_depth)
+_sent: asyncio.Queue[tuple[Any, Output, list[Any]]] = asyncio.Queue(maxsize=64)
 
 
 @app.agent(raw_topic)
@@ -121,7 +132,7 @@ async def diagnose(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
 
 @app.task
 async def _drain_in_flight() -> None:
-    """Publish what the engine process returns, in the order the records came, then ack each."""
+    """Send what the engine process returns, in the order the records came; `_commit_sent` finishes."""
     if not settings.engine_process:
         return
     while True:
@@ -132,9 +143,24 @@ async def _drain_in_flight() -> None:
             log.critical("engine process failed: %s", exc)
             await app.crash(exc)  # the worker exits; its records were not acked and will be replayed
             return
+        await _sent.put((event, out, await _send(out, event.key)))
+
+
+@app.task
+async def _commit_sent() -> None:
+    """Once Kafka has a record's diagnoses and dead letters: its state, then its ack, in record order.
+
+    Apart from `_drain_in_flight` so that the acks of many records are awaited together, not one
+    round trip to Kafka per record."""
+    if not settings.engine_process:
+        return
+    while True:
+        event, out, pending = await _sent.get()
+        if pending:
+            await asyncio.gather(*pending)
         # Table writes find their partition through the current event; this task is not the stream's.
         faust_streams._current_event.set(weakref.ref(event))
-        await _publish(out, event.key)
+        _write_state(out)
         event.ack()
 
 
