@@ -77,9 +77,12 @@ fleet_state = app.Table("fleet", default=None, key_type=str, value_type=bytes, p
 pipeline = StreamPipeline(settings)
 
 
-async def _send(out: Output, key: bytes | None) -> list[Any]:
-    """Hand a record's diagnoses, dead letters and events to the producer; the futures of their acks."""
-    pending = [await diagnoses_topic.send(key=key, value=orjson.dumps(out.diagnoses))] if out.diagnoses else []
+async def _send(out: Output, key: bytes | None, diagnoses: bytes | None = None) -> list[Any]:
+    """Hand a record's diagnoses (`diagnoses`: already encoded), dead letters and events to the producer;
+    the futures of their acks."""
+    if diagnoses is None and out.diagnoses:
+        diagnoses = orjson.dumps(out.diagnoses)
+    pending = [await diagnoses_topic.send(key=key, value=diagnoses)] if diagnoses else []
     pending += [await deadletter_topic.send(key=k, value=v) for k, v in out.deadletters]
     pending += [await events_topic.send(key=k, value=v) for k, v in out.events]
     return pending
@@ -138,12 +141,12 @@ async def _drain_in_flight() -> None:
     while True:
         event, future = await _in_flight.get()
         try:
-            out, _, _ = await future
+            out, _, _, diagnoses = await future
         except Exception as exc:
             log.critical("engine process failed: %s", exc)
             await app.crash(exc)  # the worker exits; its records were not acked and will be replayed
             return
-        await _sent.put((event, out, await _send(out, event.key)))
+        await _sent.put((event, out, await _send(out, event.key, diagnoses)))
 
 
 @app.task

@@ -24,13 +24,17 @@ from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
+import orjson
+
 from streams.config import Settings
 from streams.metrics import METRICS
 from streams.pipeline import Output, StreamPipeline
 
 log = logging.getLogger(__name__)
 
-Reply = tuple[Output, dict[str, float], int]  # output, metric increments, episodes open
+# output (its diagnoses moved to the last element, as the JSON list the diagnoses topic carries),
+# metric increments, episodes open
+Reply = tuple[Output, dict[str, float], int, bytes | None]
 
 
 def _serve(conn: Connection, settings: Settings) -> None:
@@ -57,7 +61,10 @@ def _serve(conn: Connection, settings: Settings) -> None:
             else:
                 raise ValueError(f"unknown request {kind!r}")
             deltas = {k: v - before.get(k, 0) for k, v in METRICS.counters.items() if v != before.get(k, 0)}
-            conn.send((out, deltas, pipeline.open_episodes()))
+            # encoded here, where the CPU is to spare: bytes cross the pipe at no cost, dicts do not
+            diagnoses = orjson.dumps(out.diagnoses) if out.diagnoses else None
+            out.diagnoses = []
+            conn.send((out, deltas, pipeline.open_episodes(), diagnoses))
         except Exception as exc:  # handed to the worker, which crashes on it
             conn.send(exc)
 
@@ -134,7 +141,7 @@ class EngineProcess:
         if isinstance(reply, BaseException):
             future.set_exception(reply)
             return
-        _, deltas, self.episodes_open = reply
+        _, deltas, self.episodes_open, _ = reply
         for name, by in deltas.items():
             METRICS.inc(name, by)
         future.set_result(reply)

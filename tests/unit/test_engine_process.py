@@ -10,6 +10,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from streams.config import Settings
@@ -47,6 +48,13 @@ def _in_process(records: list[bytes], revoke_at: int) -> list[Output]:
     return outs
 
 
+def _output(reply: Any) -> Output:
+    """The child's reply as the in-process Output (its diagnoses come back encoded)."""
+    out, _, _, diagnoses = reply
+    out.diagnoses = orjson.loads(diagnoses) if diagnoses else []
+    return out
+
+
 async def _child(records: list[bytes], revoke_at: int) -> tuple[list[Output], dict[str, float]]:
     engine, table, outs = EngineProcess(Settings()), {}, []
     before = dict(METRICS.counters)
@@ -55,13 +63,14 @@ async def _child(records: list[bytes], revoke_at: int) -> tuple[list[Output], di
         for offset, record in enumerate(records):
             if offset == revoke_at:  # as on a revocation: everything in flight is published first
                 for future in futures:
-                    _apply(table, (await future)[0])
-                    outs.append((await future)[0])
+                    out = _output(await future)
+                    _apply(table, out)
+                    outs.append(out)
                 futures = []
                 await engine.forget([0])
             futures.append(engine.record(record, 0, offset, table))
         for future in futures:
-            out = (await future)[0]
+            out = _output(await future)
             _apply(table, out)
             outs.append(out)
     finally:
