@@ -2,11 +2,13 @@
 
 Per gateway (the raw topic's key) a `GatewayRun` holds a correlation engine and a parse context. The
 engine's state lives in the Faust table under `<gateway>\\x1f<SA key>`, with the engine's context of each
-host (`<gateway>\\x1f\\x00<host>`) and the parse context's year inference (`<gateway>\\x1f\\x00\\x00`)
-beside it, so a worker that takes the gateway over from the table goes on exactly as this one would;
-writes are buffered during a record and applied only after the record's diagnoses are handed to Kafka,
-and a per-partition offset marker is written with them, so a worker that dies between the two never
-re-applies a record to state that already saw it (docs/architecture.md, "Guarantees").
+host (`<gateway>\\x1f\\x00<host>`, which also holds the parse context's year inference) beside it, so a
+worker that takes the gateway over from the table goes on exactly as this one would. Writes are
+buffered during a record and applied only after the record's diagnoses are handed to Kafka. The first
+write of a record is its partition's journal (`\\x00offset|<partition>`): the record's offset and every
+write that follows, in one message. A worker loading the table applies the journals over what it read,
+so one that died part-way through a record's writes left nothing half done, and it skips records the
+journals say are in the table (docs/architecture.md, "Guarantees").
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ from streams.parse.context import zone
 log = logging.getLogger(__name__)
 
 SEP = "\x1f"
-OFFSET_KEY = b"\x00offset|"  # + partition: last raw offset whose effects are in the table
-CLOCKS_KEY = "\x00\x00"  # a gateway's parse context (year inference); the engine's own keys are NUL + host
+OFFSET_KEY = b"\x00offset|"  # + partition: the journal of the last record whose effects are in the table
 KV = tuple[bytes, bytes]
 
 
@@ -130,7 +131,13 @@ class GatewayRun:
     last_wall: float = 0.0
     newest: float = 0.0  # newest event time seen
     idle_closed: bool = False
-    clocks: bytes | None = None  # the parse context's year inference as last written to the table
+
+
+def journal(offset: int, writes: list[tuple[bytes, bytes | None]]) -> bytes:
+    """One message saying what a record changed: `[offset, [[table key, value or null], ...]]` in key
+    order (values are JSON already and go in as they are)."""
+    return orjson.dumps([offset, [[key.decode(), None if value is None else orjson.Fragment(value)]
+                                  for key, value in sorted(writes)]])
 
 
 def encode_ops(ops: Iterable[Any]) -> bytes:
@@ -156,15 +163,29 @@ class StreamPipeline:
 
     # -- state -----------------------------------------------------------------------------------
     def load(self, table: Any) -> None:
-        """Rebuild every gateway's engine from the table once after (re)assignment: one pass."""
+        """Rebuild every gateway's engine from the table once after (re)assignment: one pass, then each
+        partition's journal over it (the writes of the last record, complete even if the table is not)."""
         grouped: dict[str, dict[str, bytes]] = {}
+        journals: list[list[list[Any]]] = []
         for raw_key, value in table.items():
             key = bytes(raw_key)
             if key.startswith(OFFSET_KEY):
-                self.applied[int(key[len(OFFSET_KEY):])] = int(value)
+                partition, value = int(key[len(OFFSET_KEY):]), bytes(value)
+                if value.startswith(b"["):
+                    self.applied[partition], writes = orjson.loads(value)
+                    journals.append(writes)
+                else:  # the bare offset an earlier build wrote
+                    self.applied[partition] = int(value)
                 continue
             gateway, _, sa_key = key.decode("utf-8", "replace").partition(SEP)
             grouped.setdefault(gateway, {})[sa_key] = bytes(value)
+        for writes in journals:
+            for name, state in writes:
+                gateway, _, sa_key = name.partition(SEP)
+                if state is None:
+                    grouped.get(gateway, {}).pop(sa_key, None)
+                else:
+                    grouped.setdefault(gateway, {})[sa_key] = orjson.dumps(state)
         for gateway, states in grouped.items():
             if gateway not in self.runs:
                 self.runs[gateway] = self._new_run(gateway, -1, states, {})
@@ -182,13 +203,13 @@ class StreamPipeline:
         return sum(len(r.engine.sa_keys()) for r in self.runs.values())
 
     def _new_run(self, gateway: str, partition: int, states: dict[str, bytes], opts: dict[str, Any]) -> GatewayRun:
-        clocks = states.pop(CLOCKS_KEY, None)
         store = BufferedStore(states)
         ctx = ParseContext(year=opts.get("year"), tz=zone(opts.get("tz")), vendor=opts.get("vendor"))
-        if clocks is not None:
-            ctx.restore_clocks(orjson.loads(clocks))
         engine = Engine(self.engine_config, store, keep_late=True)
-        return GatewayRun(gateway, partition, engine, store, ctx, newest=engine.newest() or 0.0, clocks=clocks)
+        clocks = engine.attached(gateway)
+        if isinstance(clocks, list):
+            ctx.restore_clocks(clocks)
+        return GatewayRun(gateway, partition, engine, store, ctx, newest=engine.newest() or 0.0)
 
     # -- records ---------------------------------------------------------------------------------
     def process_record(self, value: bytes, partition: int, offset: int, table: Any) -> Output:
@@ -210,7 +231,7 @@ class StreamPipeline:
             else:
                 self._batch(item, partition, offset, out)
         self.applied[partition] = offset
-        out.state_writes.append((OFFSET_KEY + str(partition).encode(), str(offset).encode()))
+        out.state_writes.insert(0, (OFFSET_KEY + str(partition).encode(), journal(offset, out.state_writes)))
         return out
 
     def _run_for(self, batch: LineBatch, partition: int) -> GatewayRun:
@@ -247,10 +268,7 @@ class StreamPipeline:
             if ev.timestamp is not None and ev.timestamp > run.newest:
                 run.newest = ev.timestamp
             events.append(ev)
-        clocks = orjson.dumps(ctx.clocks())
-        if clocks != run.clocks:
-            run.clocks = clocks
-            out.state_writes.append(((batch.gateway + SEP + CLOCKS_KEY).encode(), clocks))
+        run.engine.attach(run.gateway, ctx.clocks())  # saved with the engine's context when it changed
         run.last_wall = time.time()
         run.idle_closed = False
         self._emit(run, run.engine.feed(events), out)

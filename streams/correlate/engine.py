@@ -107,6 +107,7 @@ class Engine:
         self._last_dirty: frozenset[str] = frozenset()
         self._unnamed_hosts: set[str | None] = set()  # gateways whose unnamed key holds an episode
         self._seen_hosts: set[str | None] = set()  # gateways whose context the current call may change
+        self._attached: dict[str | None, object] = {}  # gateway -> what the caller keeps with its context
         self._handlers: dict[Action, Handler] = self._handler_table()
         for key, value in list(self.store.items()):
             if key.startswith(CONTEXT):
@@ -173,6 +174,16 @@ class Engine:
         if self._late:
             self._late = []
         return late
+
+    def attach(self, host: str | None, value: object) -> None:
+        """Keep `value` (JSON-able) in the gateway's saved context; `attached(host)` gives it back after a
+        restart (the stream keeps its parse context's year inference there: no write of its own)."""
+        if self._attached.get(host) != value:
+            self._attached[host] = value
+            self._seen_hosts.add(host)
+
+    def attached(self, host: str | None) -> object:
+        return self._attached.get(host)
 
     def newest(self) -> float | None:
         """The newest event time of any gateway (None before the first line with a time)."""
@@ -526,14 +537,18 @@ class Engine:
 
     def _save_context(self, host: str | None) -> None:
         """What the engine remembers of a gateway beyond its SAs, as one small store entry:
-        [host, newest time, latest time, unnamed episode (0/1), thread contexts still usable]."""
+        [host, newest time, latest time, unnamed episode (0/1), thread contexts still usable] and what
+        the caller attached, if anything."""
         newest, latest, unnamed = self._newest.get(host), self._latest.get(host), host in self._unnamed_hosts
         threads = self.index.export_context(host)
+        attached = self._attached.get(host)
         key = context_key(host)
-        if newest is None and latest is None and not unnamed and not threads:
+        if newest is None and latest is None and not unnamed and not threads and attached is None:
             self.store.pop(key, None)
             return
-        saved = [host, newest, latest, int(unnamed), threads]
+        saved: list[object] = [host, newest, latest, int(unnamed), threads]
+        if attached is not None:
+            saved.append(attached)
         value: object = orjson.dumps(saved) if self.serialize else saved
         if self.store.get(key) != value:
             self.store[key] = value
@@ -541,7 +556,9 @@ class Engine:
     def _restore_context(self, value: object) -> None:
         saved = orjson.loads(value) if isinstance(value, bytes | bytearray) else value
         assert isinstance(saved, list)
-        host, newest, latest, unnamed, threads = saved
+        host, newest, latest, unnamed, threads, *attached = saved
+        if attached:
+            self._attached[host] = attached[0]
         if newest is not None:
             self._newest[host] = newest
         if latest is not None:
