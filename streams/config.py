@@ -69,7 +69,7 @@ class Settings:
     batch_linger_ms: float = 5.0
     # sink
     sink_batch: int = 500
-    sink_within_s: float = 1.0
+    sink_within_s: float = 0.25  # a partial bulk waits at most this long
     idle_flush_s: float = 10.0  # wall-clock seconds without lines before a gateway's episodes are closed
     emit_events: bool = False  # also publish parsed event batches (costly; for debugging/other consumers)
     inventory: str | None = None  # YAML/CSV inventory file for enrichment
@@ -95,7 +95,7 @@ class Settings:
             batch_bytes=_int("TUNNELSIGHT_BATCH_BYTES", 64 * 1024),
             batch_linger_ms=_float("TUNNELSIGHT_BATCH_LINGER_MS", 5.0),
             sink_batch=_int("TUNNELSIGHT_SINK_BATCH", 500),
-            sink_within_s=_float("TUNNELSIGHT_SINK_WITHIN_S", 1.0),
+            sink_within_s=_float("TUNNELSIGHT_SINK_WITHIN_S", 0.25),
             idle_flush_s=_float("TUNNELSIGHT_IDLE_FLUSH_S", 10.0),
             emit_events=_env("TUNNELSIGHT_EMIT_EVENTS", "0") == "1",
             inventory=os.environ.get("TUNNELSIGHT_INVENTORY") or None,
