@@ -11,7 +11,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from schemas.events import Action
@@ -21,10 +20,9 @@ from streams.fuzz import HUGE_SIZE, KINDS, fuzz_lines, mix, write_mixed
 from streams.ingest.files import follow_lines, replay
 from streams.ingest.kafka_out import RawSender
 from streams.inputs import READ_LIMIT
-from streams.metrics import METRICS
 from streams.parse import ParseContext, parse_line
 from streams.parse.context import DEFAULT_MAX_LINE
-from streams.pipeline import StreamPipeline
+from tests.unit.pipeline_kit import run_records
 
 SAMPLES = Path(__file__).resolve().parents[2] / "streams" / "samples" / "fleet"
 
@@ -96,21 +94,7 @@ def test_every_line_is_accounted_for_on_the_streams_path_as_offline(tmp_path: Pa
     # Raw records stay bounded: 64 KiB of lines plus one line of at most 16 KiB, JSON-escaped.
     assert max(len(r) for r in records) <= 6 * (64 + 16) * 1024
 
-    before = dict(METRICS.counters)
-    pipeline = StreamPipeline(Settings())
-    table: dict[bytes, bytes] = {}
-    dead: list[dict[str, Any]] = []
-    for offset, record in enumerate(records):
-        out = pipeline.process_record(record, 0, offset, table)
-        dead += [orjson.loads(v) for _, v in out.deadletters]
-        for key, value in out.state_writes:
-            if value is None:
-                table.pop(key, None)
-            else:
-                table[key] = value
-
-    def delta(name: str) -> float:
-        return METRICS.counters.get(name, 0) - before.get(name, 0)
+    dead, delta = run_records(records)
 
     stages = Counter(d["tunnelsight"]["deadletter"]["stage"] for d in dead)
     assert delta("lines_total") == stats.lines

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import orjson
 
 from schemas.catalogue import validate
 from streams.cli import build_parser
 from streams.commands.diagnose import diagnoses
-from streams.config import Settings
 from streams.correlate.engine import Engine
 from streams.ingest.files import replay
-from streams.metrics import METRICS
-from streams.pipeline import StreamPipeline
+from tests.unit.pipeline_kit import run_records
 
 SAMPLES = Path(__file__).resolve().parents[2] / "streams" / "samples" / "fleet"
 
@@ -37,21 +32,7 @@ def test_too_late_lines_are_dead_letters_with_the_reason_and_the_original_line(t
 
     records: list[bytes] = []
     stats = replay([str(path)], lambda b: records.append(b.encode()), opts={"year": 2026}, progress=False)
-    before = dict(METRICS.counters)
-    pipeline = StreamPipeline(Settings())
-    table: dict[bytes, bytes] = {}
-    dead: list[dict[str, Any]] = []
-    for offset, record in enumerate(records):
-        out = pipeline.process_record(record, 0, offset, table)
-        dead += [orjson.loads(v) for _, v in out.deadletters]
-        for key, value in out.state_writes:
-            if value is None:
-                table.pop(key, None)
-            else:
-                table[key] = value
-
-    def delta(name: str) -> float:
-        return METRICS.counters.get(name, 0) - before.get(name, 0)
+    dead, delta = run_records(records)
 
     correlate = [d for d in dead if d["tunnelsight"]["deadletter"]["stage"] == "correlate"]
     assert len(correlate) == len(dead) - delta("parse_errors_total")  # nothing else was dead-lettered
