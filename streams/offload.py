@@ -121,7 +121,7 @@ class EngineProcess:
                 return
             try:
                 self._conn.send(request)
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # a closed pipe, or anything else: pending records must fail, not hang
                 self._fail(exc)
                 return
 
@@ -129,7 +129,7 @@ class EngineProcess:
         while True:
             try:
                 reply = self._conn.recv()
-            except (EOFError, OSError) as exc:
+            except Exception as exc:  # EOF when the child is gone; anything else is as fatal (never a hang)
                 self._fail(exc)
                 return
             loop = self._loop
