@@ -152,11 +152,12 @@ def run(tiny: bool, kafka: str, es_url: str, workdir: Path) -> dict[str, Any]:
     offline_rate, offline_docs = diagnose_rate(raw_lines)
     result["offline_lines_per_s"] = round(offline_rate)
 
-    # batched: the worker as shipped (parse + correlate in its engine process); batched_in_process: the
-    # same worker with everything in one process (TUNNELSIGHT_ENGINE_PROCESS=0), for the comparison.
+    # batched: parse + correlate in the worker's engine process (TUNNELSIGHT_ENGINE_PROCESS=1);
+    # batched_in_process: everything in one process, the default; the other runs use the default.
+    engine = {"TUNNELSIGHT_ENGINE_PROCESS": "1"}
     in_process = {"TUNNELSIGHT_ENGINE_PROCESS": "0"}
     runs: list[tuple[str, int, int, dict[str, str]]] = [
-        ("batched", 500, 1, {}), ("batched_in_process", 500, 1, in_process), ("two_workers", 500, 2, {}),
+        ("batched", 500, 1, engine), ("batched_in_process", 500, 1, in_process), ("two_workers", 500, 2, {}),
         ("one_line_per_record", 1, 1, {})]
     for name, batch_lines, workers, extra in runs:
         prefix = f"bench-{name.replace('_', '-')}-{int(time.time())}"

@@ -1,5 +1,8 @@
 """The diagnose agent's pure work (parse + correlate) in a child process, so a worker uses two cores.
 
+Opt-in (`TUNNELSIGHT_ENGINE_PROCESS=1`): a fresh-clone `make test` once saw a worker taking over after a
+kill -9 process nothing for 180 s with it on; until that is understood the default is one process.
+
 Why: Python runs one thread of Python at a time. In one process the worker's event loop spends about
 two thirds of its time in `StreamPipeline.process_record` and the rest in Faust and aiokafka (fetching,
 producing, table writes, commits); the two cannot overlap. With the pipeline in a child process the
