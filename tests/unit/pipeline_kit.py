@@ -9,7 +9,16 @@ import orjson
 
 from streams.config import Settings
 from streams.metrics import METRICS
-from streams.pipeline import StreamPipeline
+from streams.pipeline import Output, StreamPipeline
+
+
+def apply_state_writes(table: dict[bytes, bytes], out: Output) -> None:
+    """A record's state writes into a dict table, as the diagnose agent writes them into the Faust table."""
+    for key, value in out.state_writes:
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
 
 
 def run_records(records: list[bytes]) -> tuple[list[dict[str, Any]], Callable[[str], float]]:
@@ -22,11 +31,7 @@ def run_records(records: list[bytes]) -> tuple[list[dict[str, Any]], Callable[[s
     for offset, record in enumerate(records):
         out = pipeline.process_record(record, 0, offset, table)
         dead += [orjson.loads(v) for _, v in out.deadletters]
-        for key, value in out.state_writes:
-            if value is None:
-                table.pop(key, None)
-            else:
-                table[key] = value
+        apply_state_writes(table, out)
 
     def delta(name: str) -> float:
         return METRICS.counters.get(name, 0) - before.get(name, 0)

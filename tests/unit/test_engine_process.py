@@ -18,6 +18,7 @@ from streams.ingest.files import replay
 from streams.metrics import METRICS
 from streams.offload import EngineProcess
 from streams.pipeline import Output, StreamPipeline
+from tests.unit.pipeline_kit import apply_state_writes
 
 SAMPLES = Path(__file__).resolve().parents[2] / "streams" / "samples" / "fleet"
 
@@ -29,21 +30,13 @@ def _records() -> list[bytes]:
     return records
 
 
-def _apply(table: dict[bytes, bytes], out: Output) -> None:
-    for key, value in out.state_writes:
-        if value is None:
-            table.pop(key, None)
-        else:
-            table[key] = value
-
-
 def _in_process(records: list[bytes], revoke_at: int) -> list[Output]:
     pipeline, table, outs = StreamPipeline(Settings()), {}, []
     for offset, record in enumerate(records):
         if offset == revoke_at:
             pipeline.forget([0])
         out = pipeline.process_record(record, 0, offset, table)
-        _apply(table, out)
+        apply_state_writes(table, out)
         outs.append(out)
     return outs
 
@@ -64,14 +57,14 @@ async def _child(records: list[bytes], revoke_at: int) -> tuple[list[Output], di
             if offset == revoke_at:  # as on a revocation: everything in flight is published first
                 for future in futures:
                     out = _output(await future)
-                    _apply(table, out)
+                    apply_state_writes(table, out)
                     outs.append(out)
                 futures = []
                 await engine.forget([0])
             futures.append(engine.record(record, 0, offset, table))
         for future in futures:
             out = _output(await future)
-            _apply(table, out)
+            apply_state_writes(table, out)
             outs.append(out)
     finally:
         engine.close()
