@@ -1,26 +1,34 @@
-"""A fix for a faust-streaming 0.15.3 race that replays or skips records when a worker starts with a backlog.
+"""Fixes for two faust-streaming 0.15.3 races at assignment that replay, skip or lose records when a worker
+starts with a backlog.
 
-After recovery Faust resumes the stream partitions while the fetcher is running and only then seeks them to
-their committed offsets (`Recovery.on_recovery_completed`, `_resume_streams`). Records fetched in between
-reach the agents, the seek rewinds, and the read-offset bookkeeping mixes "next" and "last" offsets: we saw
-the last record of a partition processed twice, whole batches replayed, and some records never processed
-(faust-streaming issues #216, #596 describe the same window). Stopping the flow when the seek starts closes
-the window; the callers resume the flow right after the seek. tests/integration/test_faust.py restarts a
-worker with a backlog to prove it; docs/infra.md has the details.
+1. After recovery Faust resumes the stream partitions while the fetcher is running and only then seeks them
+   to their committed offsets (`Recovery.on_recovery_completed`, `_resume_streams`). Records fetched in
+   between reach the agents, the seek rewinds, and the read-offset bookkeeping mixes "next" and "last"
+   offsets: we saw the last record of a partition processed twice, whole batches replayed, and some records
+   never processed (faust-streaming issues #216, #596 describe the same window). Stopping the flow when the
+   seek starts closes the window; the callers resume the flow right after the seek.
+2. Records fetched for a partition that recovery paused meanwhile are dropped by `Consumer.getmany`, yet
+   the fetch position has moved past them. The seek after recovery puts that right for partitions with a
+   committed offset, but aiokafka's `seek_to_committed` leaves a partition alone when nothing (or 0) is
+   committed, so those records were lost: a worker taking over from one killed before its first commit
+   processed none of the backlog, and index operations waiting for the sink vanished. Such partitions now
+   go back to their beginning, where `auto_offset_reset=earliest` starts a new group anyway.
 
+tests/integration/test_faust.py and the kill -9 test in test_faults.py show them; docs/infra.md has details.
 Call `apply()` once before the Faust app starts its worker (idempotent).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 _MARK = "_tunnelsight_seek_fix"
 
 
 def apply() -> None:
-    """Make `Consumer.perform_seek` stop the record flow before it moves any position."""
-    from faust.transport.consumer import Consumer
+    """Patch `Consumer.perform_seek` (stop the flow first) and `seek_to_committed` (rewind the uncommitted)."""
+    from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 
     original = Consumer.perform_seek
     if getattr(original, _MARK, False):
@@ -30,5 +38,17 @@ def apply() -> None:
         self.stop_flow()  # no record reaches an agent until the caller resumes the flow after the seek
         await original(self)
 
+    original_seek = ThreadDelegateConsumer.seek_to_committed
+
+    async def seek_to_committed(self: Any) -> Mapping[Any, int]:
+        committed: Mapping[Any, int] = await original_seek(self)
+        if self.app.conf.consumer_auto_offset_reset == "earliest":
+            changelogs = self.app.tables.changelog_topics  # recovery positions those itself
+            fresh = [tp for tp, offset in committed.items() if not offset and tp.topic not in changelogs]
+            if fresh:
+                await self._thread.seek_to_beginning(*fresh)  # the delegate itself has no such method
+        return committed
+
     setattr(perform_seek, _MARK, True)
     Consumer.perform_seek = perform_seek  # type: ignore[method-assign]
+    ThreadDelegateConsumer.seek_to_committed = seek_to_committed  # type: ignore[method-assign]
