@@ -133,6 +133,14 @@ async def diagnose(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         yield None
 
 
+async def _fatal(what: str, exc: BaseException) -> None:
+    """A task of the record path failed: crash the worker (its unacked records are replayed elsewhere)
+    rather than leave it alive and processing nothing."""
+    log.critical("%s failed: %s; %s", what, exc, engine.describe() if engine is not None else "no engine",
+                 exc_info=exc)
+    await app.crash(exc)
+
+
 @app.task
 async def _drain_in_flight() -> None:
     """Send what the engine process returns, in the order the records came; `_commit_sent` finishes."""
@@ -142,11 +150,10 @@ async def _drain_in_flight() -> None:
         event, future = await _in_flight.get()
         try:
             out, _, _, diagnoses = await future
+            await _sent.put((event, out, await _send(out, event.key, diagnoses)))
         except Exception as exc:
-            log.critical("engine process failed: %s", exc)
-            await app.crash(exc)  # the worker exits; its records were not acked and will be replayed
+            await _fatal("the engine process or the producer", exc)
             return
-        await _sent.put((event, out, await _send(out, event.key, diagnoses)))
 
 
 @app.task
@@ -159,12 +166,29 @@ async def _commit_sent() -> None:
         return
     while True:
         event, out, pending = await _sent.get()
-        if pending:
-            await asyncio.gather(*pending)
-        # Table writes find their partition through the current event; this task is not the stream's.
-        faust_streams._current_event.set(weakref.ref(event))
-        _write_state(out)
-        event.ack()
+        try:
+            if pending:
+                await asyncio.gather(*pending)
+            # Table writes find their partition through the current event; this task is not the stream's.
+            faust_streams._current_event.set(weakref.ref(event))
+            _write_state(out)
+            event.ack()
+        except Exception as exc:
+            await _fatal("publishing a record's diagnoses or writing its state", exc)
+            return
+
+
+@app.timer(interval=5.0)
+async def _watch_engine() -> None:
+    """A record takes the engine process milliseconds: one unanswered for minutes means it is wedged."""
+    if engine is None:
+        return
+    waited = engine.waiting_s()
+    if waited > settings.engine_timeout_s:
+        await _fatal("the engine process", TimeoutError(f"no answer in {waited:.0f} s"))
+    elif waited > 30.0:
+        log.warning("the engine process has not answered for %.0f s: %s; %d records queued, %d being published",
+                    waited, engine.describe(), _in_flight.qsize(), _sent.qsize())
 
 
 @app.timer(interval=max(1.0, settings.idle_flush_s / 2), on_leader=True)
@@ -261,6 +285,9 @@ def _consumer_lag() -> float:
 class Metrics(View):
     async def get(self, request: Request) -> Response:
         METRICS.set_gauge("episodes_open", engine.episodes_open if engine is not None else pipeline.open_episodes())
+        if engine is not None:
+            METRICS.set_gauge("engine_requests_pending", engine.pending)
+            METRICS.set_gauge("engine_wait_seconds", engine.waiting_s())
         with contextlib.suppress(Exception):  # before the first assignment there is no consumer state
             METRICS.set_gauge("consumer_lag", _consumer_lag())
         return self.text(prometheus_text(METRICS))

@@ -74,8 +74,9 @@ class Settings:
     emit_events: bool = False  # also publish parsed event batches (costly; for debugging/other consumers)
     inventory: str | None = None  # YAML/CSV inventory file for enrichment
     # parse + correlate in a child process (streams/offload.py), with this many records in flight
-    engine_process: bool = False  # off until a rare stall at takeover is understood (docs/reliability.md)
+    engine_process: bool = True  # TUNNELSIGHT_ENGINE_PROCESS=0: everything in the worker's own process
     engine_depth: int = 8
+    engine_timeout_s: float = 300.0  # a request unanswered this long crashes the worker (never a silent stall)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -99,6 +100,7 @@ class Settings:
             idle_flush_s=_float("TUNNELSIGHT_IDLE_FLUSH_S", 10.0),
             emit_events=_env("TUNNELSIGHT_EMIT_EVENTS", "0") == "1",
             inventory=os.environ.get("TUNNELSIGHT_INVENTORY") or None,
-            engine_process=_env("TUNNELSIGHT_ENGINE_PROCESS", "0") == "1",
+            engine_process=_env("TUNNELSIGHT_ENGINE_PROCESS", "1") != "0",
             engine_depth=max(1, _int("TUNNELSIGHT_ENGINE_DEPTH", 8)),
+            engine_timeout_s=_float("TUNNELSIGHT_ENGINE_TIMEOUT_S", 300.0),
         )

@@ -23,6 +23,8 @@ HELP: dict[str, str] = {
     "sink_retries_total": "bulk retries after 429/5xx or an unreachable Elasticsearch",
     "episodes_open": "episodes open in this worker's partitions",
     "consumer_lag": "raw records not yet processed, summed over assigned partitions",
+    "engine_requests_pending": "records handed to the engine process and not answered yet (engine process mode)",
+    "engine_wait_seconds": "how long the oldest of them has waited; minutes mean a wedged engine process",
     "uptime_seconds": "seconds since the worker started",
 }
 

@@ -1,7 +1,8 @@
 """The diagnose agent's pure work (parse + correlate) in a child process, so a worker uses two cores.
 
-Opt-in (`TUNNELSIGHT_ENGINE_PROCESS=1`): a fresh-clone `make test` once saw a worker taking over after a
-kill -9 process nothing for 180 s with it on; until that is understood the default is one process.
+The default; `TUNNELSIGHT_ENGINE_PROCESS=0` keeps everything in one process. (It was opt-in for a while
+after a worker taking over after a kill -9 processed nothing: that was records lost by a Faust race at
+assignment, fixed in streams/faust_fixes.py, which could hit the one-process worker as well.)
 
 Why: Python runs one thread of Python at a time. In one process the worker's event loop spends about
 two thirds of its time in `StreamPipeline.process_record` and the rest in Faust and aiokafka (fetching,
@@ -23,6 +24,7 @@ import logging
 import multiprocessing
 import queue
 import threading
+import time
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -83,7 +85,8 @@ class EngineProcess:
         self._proc.start()
         child_conn.close()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: collections.deque[asyncio.Future[Reply]] = collections.deque()
+        # each request's future and when it was sent (monotonic): the watchdog reads the oldest
+        self._pending: collections.deque[tuple[asyncio.Future[Reply], float]] = collections.deque()
         self._outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.episodes_open = 0
         self.loaded = False
@@ -111,9 +114,24 @@ class EngineProcess:
         if self._broken is not None:
             future.set_exception(self._broken)
             return future
-        self._pending.append(future)
+        self._pending.append((future, time.monotonic()))
         self._outbox.put(request)
         return future
+
+    # -- health (event loop side) ------------------------------------------------------------------
+    def waiting_s(self) -> float:
+        """How long the oldest unanswered request has waited (0 when none): a record takes milliseconds."""
+        return time.monotonic() - self._pending[0][1] if self._pending else 0.0
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def describe(self) -> str:
+        """For the log line of a stuck or failed engine: what a post-mortem needs first."""
+        return (f"engine process pid {self._proc.pid} alive {self._proc.is_alive()} exit code {self._proc.exitcode}, "
+                f"{len(self._pending)} requests pending (oldest {self.waiting_s():.1f} s), loaded {self.loaded}, "
+                f"broken {self._broken!r}")
 
     # -- threads -----------------------------------------------------------------------------------
     def _send_loop(self) -> None:
@@ -140,7 +158,10 @@ class EngineProcess:
                 loop.call_soon_threadsafe(self._resolve, reply)
 
     def _resolve(self, reply: Reply | BaseException) -> None:
-        future = self._pending.popleft()
+        if not self._pending:  # never expected; a silent IndexError in a loop callback would hang the worker
+            self._fail(RuntimeError("the engine process answered a request that was not sent"))
+            return
+        future, _ = self._pending.popleft()
         if isinstance(reply, BaseException):
             future.set_exception(reply)
             return
@@ -160,7 +181,7 @@ class EngineProcess:
 
     def _fail_pending(self) -> None:
         while self._pending:
-            future = self._pending.popleft()
+            future, _ = self._pending.popleft()
             if not future.done():
                 assert self._broken is not None
                 future.set_exception(self._broken)
