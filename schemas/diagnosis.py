@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.docpath import is_ip
-from schemas.events import iso
+from schemas.events import ip_or_address, iso
 
 DATASET = "tunnelsight.diagnosis"
 
@@ -59,9 +59,7 @@ class Endpoint:
     subnets: tuple[str, ...] = ()
 
     def to_doc(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {}
-        if self.ip is not None:
-            doc["ip"] = self.ip
+        doc: dict[str, Any] = ip_or_address(self.ip)
         if self.port is not None:
             doc["port"] = self.port
         if self.id is not None:

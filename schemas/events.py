@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from schemas.docpath import is_ip
+
 
 class Action(StrEnum):
     """Normalised meaning of one log line (`event.action`). Add members; never rename one."""
@@ -202,13 +204,21 @@ def _prune(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != {}}
 
 
+def ip_or_address(value: str | None) -> dict[str, str]:
+    """`{"ip": value}` for an IP address, `{"address": value}` for anything else a device printed in its
+    place (Cisco's `Remote:HOSTNAME:500`): an ip-typed field would drop it from searches."""
+    if value is None:
+        return {}
+    return {"ip": value} if is_ip(value) else {"address": value}
+
+
 def event_doc(ev: Event) -> dict[str, Any]:
     vpn: dict[str, Any] = {name: getattr(ev, name) for name in _VPN_FIELDS}
     vpn["local"] = _prune(
-        {"ip": ev.local_ip, "port": ev.local_port, "id": ev.local_id, "ts": ev.ts_local}
+        {**ip_or_address(ev.local_ip), "port": ev.local_port, "id": ev.local_id, "ts": ev.ts_local}
     )
     vpn["remote"] = _prune(
-        {"ip": ev.remote_ip, "port": ev.remote_port, "id": ev.remote_id, "ts": ev.ts_remote}
+        {**ip_or_address(ev.remote_ip), "port": ev.remote_port, "id": ev.remote_id, "ts": ev.ts_remote}
     )
     doc: dict[str, Any] = {
         "@timestamp": iso(ev.timestamp),

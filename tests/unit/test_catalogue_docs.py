@@ -19,8 +19,6 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 # Known gaps in documents other parts emit, found by these tests. A case whose only problems are of these
 # kinds is an expected failure (reported, not hidden: `pytest -rx` lists them); any other problem fails.
 KNOWN = {
-    "is not a valid ip": "parser: a name ('MERAKI', 'HOSTNAME') lands in vpn.remote.ip / vpn.local.ip "
-                         "(kept in _source by ignore_malformed, but lost to address searches)",
     "@timestamp: required": "engine: lines that print no time give a diagnosis without @timestamp "
                             "(no monthly index, invisible in Kibana)",
 }
