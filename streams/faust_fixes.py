@@ -46,7 +46,9 @@ def apply() -> None:
             changelogs = self.app.tables.changelog_topics  # recovery positions those itself
             fresh = [tp for tp, offset in committed.items() if not offset and tp.topic not in changelogs]
             if fresh:
-                await self._thread.seek_to_beginning(*fresh)  # the delegate itself has no such method
+                # To an explicit offset, not seek_to_beginning: that leaves the position unknown until the
+                # fetcher resets it, and Faust's event-path check asserts on an unknown position meanwhile.
+                await self._thread.seek_wait(await self._thread.earliest_offsets(*fresh))
         return committed
 
     setattr(perform_seek, _MARK, True)
