@@ -6,7 +6,9 @@ starts with a backlog.
    between reach the agents, the seek rewinds, and the read-offset bookkeeping mixes "next" and "last"
    offsets: we saw the last record of a partition processed twice, whole batches replayed, and some records
    never processed (faust-streaming issues #216, #596 describe the same window). Stopping the flow when the
-   seek starts closes the window; the callers resume the flow right after the seek.
+   seek starts left one event-loop turn open: the seek runs as a new task, and a fetched batch handed over
+   in that turn still gave an agent its first record, which the seek then read again. So the flow stops
+   before the partitions are resumed; those methods resume it right after the seek.
 2. Records fetched for a partition that recovery paused meanwhile are dropped by `Consumer.getmany`, yet
    the fetch position has moved past them. The seek after recovery puts that right for partitions with a
    committed offset, but aiokafka's `seek_to_committed` leaves a partition alone when nothing (or 0) is
@@ -27,16 +29,22 @@ _MARK = "_tunnelsight_seek_fix"
 
 
 def apply() -> None:
-    """Patch `Consumer.perform_seek` (stop the flow first) and `seek_to_committed` (rewind the uncommitted)."""
-    from faust.transport.consumer import Consumer, ThreadDelegateConsumer
+    """Patch the end of recovery (stop the flow first) and `seek_to_committed` (rewind the uncommitted)."""
+    from faust.tables.recovery import Recovery
+    from faust.transport.consumer import ThreadDelegateConsumer
 
-    original = Consumer.perform_seek
-    if getattr(original, _MARK, False):
+    original_completed = Recovery.on_recovery_completed
+    if getattr(original_completed, _MARK, False):
         return
+    original_resume = Recovery._resume_streams
 
-    async def perform_seek(self: Any) -> None:
-        self.stop_flow()  # no record reaches an agent until the caller resumes the flow after the seek
-        await original(self)
+    async def on_recovery_completed(self: Any, generation_id: int = 0) -> None:
+        self.app.consumer.stop_flow()  # no record reaches an agent until the flow resumes after the seek
+        await original_completed(self, generation_id)
+
+    async def _resume_streams(self: Any, generation_id: int = 0) -> None:  # the same, for apps without tables
+        self.app.consumer.stop_flow()
+        await original_resume(self, generation_id)
 
     original_seek = ThreadDelegateConsumer.seek_to_committed
 
@@ -51,6 +59,7 @@ def apply() -> None:
                 await self._thread.seek_wait(await self._thread.earliest_offsets(*fresh))
         return committed
 
-    setattr(perform_seek, _MARK, True)
-    Consumer.perform_seek = perform_seek  # type: ignore[method-assign]
+    setattr(on_recovery_completed, _MARK, True)
+    Recovery.on_recovery_completed = on_recovery_completed  # type: ignore[method-assign]
+    Recovery._resume_streams = _resume_streams  # type: ignore[method-assign]
     ThreadDelegateConsumer.seek_to_committed = seek_to_committed  # type: ignore[method-assign]
