@@ -105,6 +105,30 @@ def test_a_dead_engine_process_fails_every_pending_record() -> None:
     asyncio.run(run())
 
 
+def test_the_watchdog_sees_how_long_the_oldest_request_waits_and_a_stray_answer_breaks_the_engine() -> None:
+    """What `_watch_engine` in streams/app.py reads to crash a worker whose engine no longer answers."""
+    async def run() -> None:
+        engine = EngineProcess(Settings())
+        try:
+            records = _records()
+            assert (engine.pending, engine.waiting_s()) == (0, 0.0)
+            pending = engine.record(records[0], 0, 0, {})  # a load, then the record: two requests
+            assert engine.pending == 2 and engine.waiting_s() >= 0.0
+            await asyncio.sleep(0.05)
+            assert engine.pending == 0 or engine.waiting_s() >= 0.05  # the child may still be starting
+            await pending
+            assert (engine.pending, engine.waiting_s()) == (0, 0.0)
+            assert "alive True" in engine.describe()
+            engine._resolve((Output(), {}, 0, None))  # an answer nobody asked for: never a silent IndexError
+            await asyncio.sleep(0)
+            with pytest.raises(RuntimeError, match="answered a request that was not sent"):
+                await asyncio.wait_for(engine.record(records[1], 0, 1, {}), 10)
+        finally:
+            engine.close()
+
+    asyncio.run(run())
+
+
 def test_write_back_reads_its_own_writes_and_writes_each_key_once() -> None:
     from streams.pipeline import WriteBack
 
