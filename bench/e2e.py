@@ -152,8 +152,9 @@ def run(tiny: bool, kafka: str, es_url: str, workdir: Path) -> dict[str, Any]:
     offline_rate, offline_docs = diagnose_rate(raw_lines)
     result["offline_lines_per_s"] = round(offline_rate)
 
-    # batched: parse + correlate in the worker's engine process (TUNNELSIGHT_ENGINE_PROCESS=1);
-    # batched_in_process: everything in one process, the default; the other runs use the default.
+    # batched: the worker as shipped, parse + correlate in its engine process (set explicitly, so the row
+    # means the same whatever the default); batched_in_process: everything in one process
+    # (TUNNELSIGHT_ENGINE_PROCESS=0); the other runs use the default.
     engine = {"TUNNELSIGHT_ENGINE_PROCESS": "1"}
     in_process = {"TUNNELSIGHT_ENGINE_PROCESS": "0"}
     runs: list[tuple[str, int, int, dict[str, str]]] = [

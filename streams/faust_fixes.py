@@ -22,10 +22,11 @@ Call `apply()` once before the Faust app starts its worker (idempotent).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 _MARK = "_tunnelsight_seek_fix"
+RecoveryStep = Callable[..., Coroutine[Any, Any, None]]  # Recovery.on_recovery_completed and _resume_streams
 
 
 def apply() -> None:
@@ -33,18 +34,16 @@ def apply() -> None:
     from faust.tables.recovery import Recovery
     from faust.transport.consumer import ThreadDelegateConsumer
 
-    original_completed = Recovery.on_recovery_completed
-    if getattr(original_completed, _MARK, False):
+    if getattr(Recovery.on_recovery_completed, _MARK, False):
         return
-    original_resume = Recovery._resume_streams
 
-    async def on_recovery_completed(self: Any, generation_id: int = 0) -> None:
-        self.app.consumer.stop_flow()  # no record reaches an agent until the flow resumes after the seek
-        await original_completed(self, generation_id)
+    def flow_stopped_first(original: RecoveryStep) -> RecoveryStep:
+        async def resume(self: Any, generation_id: int = 0) -> None:
+            self.app.consumer.stop_flow()  # no record reaches an agent until the flow resumes after the seek
+            await original(self, generation_id)
 
-    async def _resume_streams(self: Any, generation_id: int = 0) -> None:  # the same, for apps without tables
-        self.app.consumer.stop_flow()
-        await original_resume(self, generation_id)
+        setattr(resume, _MARK, True)
+        return resume
 
     original_seek = ThreadDelegateConsumer.seek_to_committed
 
@@ -59,7 +58,7 @@ def apply() -> None:
                 await self._thread.seek_wait(await self._thread.earliest_offsets(*fresh))
         return committed
 
-    setattr(on_recovery_completed, _MARK, True)
-    Recovery.on_recovery_completed = on_recovery_completed  # type: ignore[method-assign]
-    Recovery._resume_streams = _resume_streams  # type: ignore[method-assign]
+    # the end of recovery, and its twin for apps without tables
+    Recovery.on_recovery_completed = flow_stopped_first(Recovery.on_recovery_completed)  # type: ignore[method-assign]
+    Recovery._resume_streams = flow_stopped_first(Recovery._resume_streams)  # type: ignore[method-assign]
     ThreadDelegateConsumer.seek_to_committed = seek_to_committed  # type: ignore[method-assign]

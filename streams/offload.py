@@ -130,7 +130,7 @@ class EngineProcess:
     def describe(self) -> str:
         """For the log line of a stuck or failed engine: what a post-mortem needs first."""
         return (f"engine process pid {self._proc.pid} alive {self._proc.is_alive()} exit code {self._proc.exitcode}, "
-                f"{len(self._pending)} requests pending (oldest {self.waiting_s():.1f} s), loaded {self.loaded}, "
+                f"{self.pending} requests pending (oldest {self.waiting_s():.1f} s), loaded {self.loaded}, "
                 f"broken {self._broken!r}")
 
     # -- threads -----------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from tests.integration.reliability_kit import (
     wait_for,
     workers,
 )
+from tests.unit.pipeline_kit import apply_state_writes
 
 YEAR = ["--year", "2026"]
 # Replays end with flush records: no wall-clock idle flush may close a gateway's episodes before them.
@@ -173,12 +174,8 @@ def test_a_crash_part_way_through_a_records_state_writes_leaves_nothing_half_don
     replay(files, lambda b: records.append(b.encode()), opts={"year": year}, progress=False, batch_lines=50)
 
     def apply(table: dict[bytes, bytes], writes: list[tuple[bytes, bytes | None]]) -> dict[bytes, bytes]:
-        table = dict(table)
-        for key, value in writes:
-            if value is None:
-                table.pop(key, None)
-            else:
-                table[key] = value
+        table = dict(table)  # every earlier table stays as it was: the cuts start from them
+        apply_state_writes(table, writes)
         return table
 
     def loaded(table: dict[bytes, bytes]) -> tuple[dict[str, dict[str, bytes]], dict[int, int]]:

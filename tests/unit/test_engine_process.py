@@ -36,7 +36,7 @@ def _in_process(records: list[bytes], revoke_at: int) -> list[Output]:
         if offset == revoke_at:
             pipeline.forget([0])
         out = pipeline.process_record(record, 0, offset, table)
-        apply_state_writes(table, out)
+        apply_state_writes(table, out.state_writes)
         outs.append(out)
     return outs
 
@@ -57,14 +57,14 @@ async def _child(records: list[bytes], revoke_at: int) -> tuple[list[Output], di
             if offset == revoke_at:  # as on a revocation: everything in flight is published first
                 for future in futures:
                     out = _output(await future)
-                    apply_state_writes(table, out)
+                    apply_state_writes(table, out.state_writes)
                     outs.append(out)
                 futures = []
                 await engine.forget([0])
             futures.append(engine.record(record, 0, offset, table))
         for future in futures:
             out = _output(await future)
-            apply_state_writes(table, out)
+            apply_state_writes(table, out.state_writes)
             outs.append(out)
     finally:
         engine.close()
